@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the project's own tests: the reference server, the suite's plumbing, the specs (including the
+# Spectral lint) and the self-tests that run the suite with each reference fault on.
+# Ends with one line "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# Spectral (the OpenAPI lint the tests run) comes from npm at the version package-lock.json pins.
+npm ci --no-audit --no-fund --loglevel=error >/dev/null
+dotnet tool restore >/dev/null
+dotnet build AnomaliesConformance.sln -nologo -v quiet
+
+results=artifacts/test-results
+rm -rf "$results"
+status=0
+dotnet test suites/AnomaliesConformance.SelfTests/AnomaliesConformance.SelfTests.csproj --no-build -nologo \
+  --logger "trx;LogFileName=selftests.trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" "$@" || status=$?
+
+trx="$results/selftests.trx"
+if [[ ! -f "$trx" ]]; then
+  echo "no test results were written ($trx)" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+counter() { grep -o "<Counters [^>]*" "$trx" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]\+'; }
+passed=$(counter passed)
+failed=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) ))
+skipped=$(( $(counter notExecuted) + $(counter inconclusive) ))
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"

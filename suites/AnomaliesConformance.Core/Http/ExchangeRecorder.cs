@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+namespace AnomaliesConformance.Core.Http;
+
+/// <summary>
+/// Keeps every exchange of the run: per test (for failure reports) and as one NDJSON stream for replay.
+/// The test an exchange belongs to is the ambient NUnit test, or an explicit scope such as "run-setup".
+/// </summary>
+public sealed class ExchangeRecorder : IDisposable
+{
+    private static readonly AsyncLocal<string?> ScopeOverride = new();
+    private static readonly JsonSerializerOptions NdjsonOptions = new(JsonSerializerDefaults.Web);
+
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<Exchange>> byTest = new(StringComparer.Ordinal);
+    private readonly StreamWriter? ndjson;
+    private readonly Lock ndjsonLock = new();
+    private long sequence;
+
+    public ExchangeRecorder(string? ndjsonPath)
+    {
+        if (ndjsonPath is not null)
+        {
+            ndjson = new StreamWriter(ndjsonPath, append: false) { AutoFlush = false };
+        }
+    }
+
+    public long Count => Interlocked.Read(ref sequence);
+
+    public static IDisposable Scope(string testId)
+    {
+        var previous = ScopeOverride.Value;
+        ScopeOverride.Value = testId;
+        return new ScopeRestorer(previous);
+    }
+
+    public static string CurrentTestId()
+    {
+        if (ScopeOverride.Value is { } scoped)
+        {
+            return scoped;
+        }
+
+        try
+        {
+            var test = NUnit.Framework.TestContext.CurrentContext.Test;
+            return string.IsNullOrEmpty(test.FullName) ? "unscoped" : test.FullName;
+        }
+        catch (Exception e) when (e is NullReferenceException or InvalidOperationException)
+        {
+            return "unscoped";
+        }
+    }
+
+    public long NextSequence() => Interlocked.Increment(ref sequence);
+
+    public void Record(Exchange exchange)
+    {
+        byTest.GetOrAdd(exchange.TestId, _ => new ConcurrentQueue<Exchange>()).Enqueue(exchange);
+        if (ndjson is not null)
+        {
+            var line = JsonSerializer.Serialize(exchange, NdjsonOptions);
+            lock (ndjsonLock)
+            {
+                ndjson.WriteLine(line);
+            }
+        }
+    }
+
+    public IReadOnlyList<Exchange> ForTest(string testId) =>
+        byTest.TryGetValue(testId, out var queue) ? queue.OrderBy(e => e.Sequence).ToList() : [];
+
+    public void Dispose()
+    {
+        lock (ndjsonLock)
+        {
+            ndjson?.Flush();
+            ndjson?.Dispose();
+        }
+    }
+
+    private sealed class ScopeRestorer(string? previous) : IDisposable
+    {
+        public void Dispose() => ScopeOverride.Value = previous;
+    }
+}

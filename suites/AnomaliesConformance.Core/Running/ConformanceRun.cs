@@ -1,0 +1,46 @@
+using AnomaliesConformance.Core.Catalogue;
+using AnomaliesConformance.Core.Http;
+using AnomaliesConformance.Core.Provisioning;
+
+namespace AnomaliesConformance.Core.Running;
+
+/// <summary>
+/// The state one run shares with its tests: the pooled client, the cast of users, provisioning and the
+/// rule catalogue. Set once by the runner before any test starts; read-only afterwards.
+/// </summary>
+public sealed class ConformanceRun(
+    RunSettings settings,
+    ApiClient api,
+    ExchangeRecorder recorder,
+    Redactor redactor,
+    RuleCatalogue catalogue,
+    ProvisioningClient provisioning,
+    IReadOnlyDictionary<string, Actor> cast)
+{
+    private static ConformanceRun? current;
+
+    public static ConformanceRun Current =>
+        current ?? throw new InvalidOperationException("the conformance suite runs only through its runner (run-conformance.sh)");
+
+    public RunSettings Settings { get; } = settings;
+    public ApiClient Api { get; } = api;
+    public ExchangeRecorder Recorder { get; } = recorder;
+    public Redactor Redactor { get; } = redactor;
+    public RuleCatalogue Catalogue { get; } = catalogue;
+    public ProvisioningClient Provisioning { get; } = provisioning;
+    public IReadOnlyDictionary<string, Actor> Cast { get; } = cast;
+    public string RunPrefix { get; } = $"cf{settings.Seed:x}";
+
+    public IReadOnlyDictionary<string, long> CastUserIds =>
+        Cast.ToDictionary(c => c.Key, c => c.Value.UserId ?? throw new InvalidOperationException($"{c.Key} has no user id"));
+
+    public static void Install(ConformanceRun run) => current = run;
+
+    public async Task<World> ProvisionAsync(string testId, Action<WorldBuilder> describe, CancellationToken ct = default)
+    {
+        var builder = new WorldBuilder(RunPrefix, StableSeed.For(Settings.Seed, testId));
+        describe(builder);
+        var answer = await Provisioning.BatchAsync(builder.ToBatch(CastUserIds), ct);
+        return builder.ToWorld(answer);
+    }
+}

@@ -1,0 +1,26 @@
+using AnomaliesConformance.Core.Http;
+
+namespace AnomaliesConformance.Core.Running;
+
+/// <summary>The verdict of one test, with everything a report needs to explain it.</summary>
+public sealed record TestOutcome
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string Fixture { get; init; }
+    public required IReadOnlyList<string> Rules { get; init; }
+    public required string Verdict { get; init; }
+    public string? Message { get; init; }
+    public required double DurationSeconds { get; init; }
+    public IReadOnlyList<Exchange> Exchanges { get; init; } = [];
+}
+
+public static class Verdicts
+{
+    public const string Passed = "passed";
+    public const string Failed = "failed";
+    public const string Skipped = "skipped";
+    public const string Inconclusive = "inconclusive";
+    public const string Waived = "waived";
+    public const string TargetError = "target-error";
+}

@@ -1,0 +1,175 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using AnomaliesConformance.Core.Running;
+using AnomaliesConformance.SelfTests.Support;
+using FluentAssertions;
+using NUnit.Framework;
+
+namespace AnomaliesConformance.SelfTests;
+
+/// <summary>
+/// The reference server on its own: hostile and malformed input gets a 4xx with a detail and changes
+/// nothing, concurrent writes all land with their history, data survives a restart, provisioning is off
+/// without a key.
+/// </summary>
+[Parallelizable(ParallelScope.None)]
+public sealed class ReferenceServerTests
+{
+    private const string Key = "selftest-provisioning-key";
+    private string databasePath = "";
+    private ReferenceServerProcess server = null!;
+    private HttpClient http = null!;
+    private string adminToken = "";
+    private string authorToken = "";
+    private long anomalyId;
+
+    [OneTimeSetUp]
+    public async Task StartServerAndSeed()
+    {
+        databasePath = Path.Combine(TempDirectory.Create("server"), "reference.db");
+        server = await ReferenceServerProcess.StartAsync(Repository.ReferenceServerDll, Key, [], TimeSpan.FromSeconds(60), databasePath);
+        http = new HttpClient { BaseAddress = server.Url };
+        var seeded = await ProvisionAsync("""
+            {"users": [{"key": "admin", "name": "Ada Admin", "email": "ada@example.test", "role": "Admin"},
+                       {"key": "author", "name": "Avi Author", "email": "avi@example.test", "role": "Member"}],
+             "datastores": [{"key": "ds", "name": "selftest", "containers": [{"key": "c", "name": "orders"}]}],
+             "grants": [{"user": "author", "datastore": "ds", "permission": "Author"}],
+             "tags": ["selftest-tag-0", "selftest-tag-1", "selftest-tag-2", "selftest-tag-3"],
+             "anomalies": [{"key": "a", "datastore": "ds", "container": "c", "description": "seeded"}]}
+            """);
+        adminToken = seeded["users"]!["admin"]!["token"]!.GetValue<string>();
+        authorToken = seeded["users"]!["author"]!["token"]!.GetValue<string>();
+        anomalyId = seeded["anomalies"]!["a"]!["id"]!.GetValue<long>();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopServer()
+    {
+        http?.Dispose();
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    public static IEnumerable<TestCaseData> HostileRequests()
+    {
+        TestCaseData Case(string name, string method, string path, string? body) => new TestCaseData(method, path, body).SetName($"Bad input is a 4xx with detail and changes nothing: {name}");
+        yield return Case("malformed JSON", "PUT", "/api/anomalies/{id}", "{\"status\": ");
+        yield return Case("wrong type", "PUT", "/api/anomalies/{id}", "{\"assignee_ids\": \"everyone\"}");
+        yield return Case("unknown field", "PUT", "/api/anomalies/{id}", "{\"status\": \"Acknowledged\", \"owner\": 1}");
+        yield return Case("unknown enum value", "PUT", "/api/anomalies/{id}", "{\"status\": \"Bogus\"}");
+        yield return Case("array instead of object", "PUT", "/api/anomalies/{id}", "[1, 2]");
+        yield return Case("null body", "PUT", "/api/anomalies/{id}", "null");
+        yield return Case("id neither int nor uuid", "PUT", "/api/anomalies/not-an-id", "{\"status\": \"Acknowledged\"}");
+        yield return Case("huge numeric id", "PUT", "/api/anomalies/99999999999999999999999", "{\"status\": \"Acknowledged\"}");
+        yield return Case("size=0", "GET", "/api/anomalies?size=0", null);
+        yield return Case("size=101", "GET", "/api/anomalies?size=101", null);
+        yield return Case("page=0", "GET", "/api/anomalies?page=0", null);
+        yield return Case("sort_weight=up", "GET", "/api/anomalies?sort_weight=up", null);
+        yield return Case("status=Bogus", "GET", "/api/anomalies?status=Bogus", null);
+        yield return Case("limit=0", "GET", "/api/anomalies/{id}/source-record?limit=0", null);
+        yield return Case("bad comment date", "GET", "/api/anomalies/{id}/comments?start_date=yesterday", null);
+        yield return Case("bulk patch not an array", "PATCH", "/api/anomalies", "{\"id\": 1}");
+        yield return Case("bulk patch empty", "PATCH", "/api/anomalies", "[]");
+        yield return Case("bulk patch duplicate id", "PATCH", "/api/anomalies", "[{\"id\": {id}, \"status\": \"Acknowledged\"}, {\"id\": {id}, \"status\": \"Active\"}]");
+        yield return Case("archive with an open status", "DELETE", "/api/anomalies/{id}?status=Active", null);
+        yield return Case("archive=maybe", "DELETE", "/api/anomalies/{id}?archive=maybe&status=Resolved", null);
+        yield return Case("oversized body", "PUT", "/api/anomalies/{id}", "{\"description\": \"" + new string('x', 2 * 1024 * 1024) + "\"}");
+    }
+
+    [TestCaseSource(nameof(HostileRequests))]
+    public async Task Bad_input_gets_a_4xx_with_detail_and_changes_nothing(string method, string path, string? body)
+    {
+        var before = await GetAnomalyJsonAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("{id}", anomalyId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        request.Headers.Authorization = new("Bearer", authorToken);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.Replace("{id}", anomalyId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), Encoding.UTF8, "application/json");
+        }
+
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        ((int)response.StatusCode).Should().BeInRange(400, 499, "bad input is the caller's error, never a 5xx: {0}", text);
+        JsonNode.Parse(text)!["detail"].Should().NotBeNull("every error carries a detail: {0}", text);
+        (await GetAnomalyJsonAsync()).Should().Be(before, "rejected input changes nothing");
+    }
+
+    [Test]
+    public async Task Concurrent_updates_all_land_and_each_writes_one_history_entry()
+    {
+        var historyBefore = await HistoryTotalAsync();
+
+        var writes = Enumerable.Range(0, 20).Select(async i =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/anomalies/{anomalyId}")
+            {
+                Content = new StringContent($$"""{"tags": ["selftest-tag-{{i % 4}}"], "status": "{{(i % 2 == 0 ? "Acknowledged" : "Active")}}"}""", Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new("Bearer", authorToken);
+            using var response = await http.SendAsync(request);
+            return response.StatusCode;
+        });
+        var statuses = await Task.WhenAll(writes);
+
+        statuses.Should().OnlyContain(s => s == HttpStatusCode.OK, "concurrent writes are serialised, never lost or failed");
+        (await HistoryTotalAsync()).Should().BeInRange(historyBefore + 1, historyBefore + 20, "each effective write records history, in its own transaction");
+    }
+
+    [Test]
+    public async Task Provisioning_is_refused_with_a_wrong_key()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/_provisioning/batch") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Provisioning-Key", "wrong-key");
+
+        using var response = await http.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Test]
+    public async Task Provisioning_is_off_without_a_key_and_data_survives_a_restart()
+    {
+        // A second server process on the same database file, started without a provisioning key.
+        await using var restarted = await ReferenceServerProcess.StartAsync(Repository.ReferenceServerDll, null, [], TimeSpan.FromSeconds(60), databasePath);
+        using var client = new HttpClient { BaseAddress = restarted.Url };
+
+        using var provisioning = await client.PostAsync("/api/_provisioning/batch", new StringContent("{}", Encoding.UTF8, "application/json"));
+        provisioning.StatusCode.Should().Be(HttpStatusCode.NotFound, "the extension is off unless the server starts with a key");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/anomalies/{anomalyId}");
+        request.Headers.Authorization = new("Bearer", adminToken);
+        using var response = await client.SendAsync(request);
+        response.StatusCode.Should().Be(HttpStatusCode.OK, "the anomaly written before is on disk");
+    }
+
+    private async Task<JsonObject> ProvisionAsync(string batch)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/_provisioning/batch") { Content = new StringContent(batch, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Provisioning-Key", Key);
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(HttpStatusCode.Created, text);
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    private async Task<string> GetAnomalyJsonAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/anomalies/{anomalyId}");
+        request.Headers.Authorization = new("Bearer", adminToken);
+        using var response = await http.SendAsync(request);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private async Task<int> HistoryTotalAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/anomalies/{anomalyId}/history?size=1");
+        request.Headers.Authorization = new("Bearer", adminToken);
+        using var response = await http.SendAsync(request);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["total"]!.GetValue<int>();
+    }
+}

@@ -1,0 +1,56 @@
+using AnomaliesConformance.SelfTests.Support;
+using FluentAssertions;
+using NUnit.Framework;
+
+namespace AnomaliesConformance.SelfTests;
+
+/// <summary>The runner's documented exit codes: 2 for the caller's mistakes (naming them), 3 for an unreachable target.</summary>
+[Parallelizable(ParallelScope.All)]
+public sealed class RunnerCommandLineTests
+{
+    [Test]
+    public async Task An_unknown_option_exits_2_and_names_it()
+    {
+        var run = await ChildProcess.RunSuiteAsync("--no-such-option");
+
+        run.ExitCode.Should().Be(2, "{0}", run);
+        run.StandardError.Should().Contain("--no-such-option");
+    }
+
+    [Test]
+    public async Task An_unknown_reference_fault_exits_2_and_names_it()
+    {
+        var run = await ChildProcess.RunSuiteAsync("--reference-fault", "no-such-fault", "--out", TempDirectory.Create("bad-fault"));
+
+        run.ExitCode.Should().Be(2, "{0}", run);
+        run.StandardError.Should().Contain("no-such-fault");
+    }
+
+    [Test]
+    public async Task A_target_that_is_not_a_url_exits_2_and_names_the_option()
+    {
+        var run = await ChildProcess.RunSuiteAsync("--target", "not a url", "--provisioning-key", "k", "--out", TempDirectory.Create("bad-url"));
+
+        run.ExitCode.Should().Be(2, "{0}", run);
+        run.StandardError.Should().Contain("--target");
+    }
+
+    [Test]
+    public async Task An_unreachable_target_exits_3_within_the_timeout_and_names_the_url()
+    {
+        // Port 9 (discard) on loopback has no listener here: the connection is refused at once.
+        var run = await ChildProcess.RunSuiteAsync("--target", "http://127.0.0.1:9", "--provisioning-key", "k", "--timeout", "3", "--out", TempDirectory.Create("unreachable"));
+
+        run.ExitCode.Should().Be(3, "{0}", run);
+        run.StandardError.Should().Contain("http://127.0.0.1:9");
+    }
+
+    [Test]
+    public async Task List_faults_prints_one_name_and_rule_per_line()
+    {
+        var run = await ChildProcess.RunSuiteAsync("--list-faults");
+
+        run.ExitCode.Should().Be(0, "{0}", run);
+        run.StandardOutput.Should().Contain("assignees-append ASSIGNEES-REPLACE");
+    }
+}

@@ -1,0 +1,18 @@
+using AnomaliesConformance.Core.Running;
+
+namespace AnomaliesConformance.SelfTests.Support;
+
+/// <summary>Paths of the repository and of the built programs the self-tests run as separate processes.</summary>
+public static class Repository
+{
+    public static string Root { get; } = RepositoryLayout.Root();
+
+    public static string Specs(string file) => Path.Combine(Root, "specs", file);
+
+    public static string SuiteDll { get; } = Built("AnomaliesConformance.Suite");
+
+    public static string ReferenceServerDll { get; } = Built("AnomaliesConformance.ReferenceServer");
+
+    private static string Built(string project) =>
+        Path.Combine(Root, "artifacts", "bin", project, "debug", project + ".dll");
+}
