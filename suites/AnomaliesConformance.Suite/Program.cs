@@ -14,11 +14,12 @@ var rules = new Option<string[]>("--rule") { Description = "Run only the tests o
 var workers = new Option<int>("--workers") { Description = "Tests run in parallel by this many workers", DefaultValueFactory = _ => 4 };
 var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for any one answer of the target", DefaultValueFactory = _ => 30 };
 var specs = new Option<string?>("--specs") { Description = "Folder holding rules.yaml and anomalies.openapi.yaml (default: the repository's specs/)" };
+var expectations = new Option<string[]>("--expect") { Description = "Declare the expected answer of a disputed behaviour, KEY=VALUE (a rule's profile_key); without it such rules are observed, not judged" };
 var referenceServer = new Option<string?>("--reference-server") { Description = "Path of the reference server dll (default: the repository's build output)" };
 
 var root = new RootCommand("Checks an Anomalies API target against specs/rules.yaml and writes reports/latest/.")
 {
-    target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, specs, referenceServer,
+    target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, specs, referenceServer, expectations,
 };
 
 var parse = root.Parse(args);
@@ -132,7 +133,25 @@ RunSettings Settings()
         RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
         SpecsDirectory = specsDirectory,
         ReferenceServerDll = parse.GetValue(referenceServer),
+        Expectations = Expectations(parse.GetValue(expectations)),
     };
+}
+
+static Dictionary<string, string> Expectations(string[]? values)
+{
+    var declared = new Dictionary<string, string>(StringComparer.Ordinal);
+    foreach (var value in Split(values))
+    {
+        var parts = value.Split('=', 2, StringSplitOptions.TrimEntries);
+        if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+        {
+            throw new ConfigurationException($"--expect: '{value}' is not KEY=VALUE");
+        }
+
+        declared[parts[0]] = parts[1];
+    }
+
+    return declared;
 }
 
 static List<string> Split(string[]? values) =>

@@ -36,6 +36,30 @@ public static class ResultsJsonWriter
             ["should_pass_rate"] = report.PassRate("SHOULD"),
             ["summary"] = Counts(report.RuleCount),
             ["test_summary"] = testCounts,
+            ["observations"] = new JsonArray(report.Findings.Observations.Select(o => (JsonNode?)new JsonObject
+            {
+                ["rule"] = o.Rule,
+                ["test"] = o.Test,
+                ["summary"] = o.Summary,
+                ["observed"] = o.Observed,
+            }).ToArray()),
+            ["warnings"] = new JsonArray(report.Findings.Warnings.Select(w => (JsonNode?)new JsonObject
+            {
+                ["rule"] = w.Rule,
+                ["test"] = w.Test,
+                ["message"] = w.Message,
+            }).ToArray()),
+            ["permission_matrix"] = new JsonArray(report.Findings.PermissionCells
+                .OrderBy(c => c.Endpoint, StringComparer.Ordinal).ThenBy(c => c.Role, StringComparer.Ordinal)
+                .Select(c => (JsonNode?)new JsonObject
+                {
+                    ["endpoint"] = c.Endpoint,
+                    ["role"] = c.Role,
+                    ["expected"] = c.Expected,
+                    ["observed"] = c.Observed,
+                    ["status"] = c.Status,
+                    ["test"] = c.Test,
+                }).ToArray()),
             ["unknown_rule_ids"] = new JsonArray(report.UnknownRuleIds.Select(i => (JsonNode?)i).ToArray()),
             ["rules"] = new JsonArray(report.Rules.Select(r => (JsonNode?)new JsonObject
             {

@@ -19,6 +19,7 @@ public sealed class RunReport
     public required IReadOnlyList<TestOutcome> Tests { get; init; }
     /// <summary>Tests that name a rule missing from the catalogue: a defect of the suite, reported loudly.</summary>
     public required IReadOnlyList<string> UnknownRuleIds { get; init; }
+    public RunFindings Findings { get; init; } = new();
 
     /// <summary>Every MUST rule that was checked passed, and nothing could not be judged.</summary>
     public bool Conformant => UnknownRuleIds.Count == 0 && Rules
@@ -43,7 +44,8 @@ public sealed class RunReport
         DateTimeOffset started,
         TimeSpan duration,
         IReadOnlyList<string> faults,
-        string specVersion)
+        string specVersion,
+        RunFindings? findings = null)
     {
         var byRule = tests.SelectMany(t => t.Rules.Select(r => (Rule: r, Test: t)))
             .GroupBy(x => x.Rule, StringComparer.Ordinal)
@@ -66,6 +68,7 @@ public sealed class RunReport
             Rules = rules,
             Tests = tests,
             UnknownRuleIds = unknown,
+            Findings = findings ?? new RunFindings(),
         };
     }
 

@@ -1,6 +1,7 @@
 using AnomaliesConformance.Core.Catalogue;
 using AnomaliesConformance.Core.Http;
 using AnomaliesConformance.Core.Provisioning;
+using AnomaliesConformance.Core.Reporting;
 
 namespace AnomaliesConformance.Core.Running;
 
@@ -30,6 +31,13 @@ public sealed class ConformanceRun(
     public ProvisioningClient Provisioning { get; } = provisioning;
     public IReadOnlyDictionary<string, Actor> Cast { get; } = cast;
     public string RunPrefix { get; } = $"cf{settings.Seed:x}";
+    public RunFindings Findings { get; } = new();
+
+    /// <summary>
+    /// The expectation declared for a disputed behaviour (a rule's `profile_key`), or null when none was
+    /// declared: the test then records an observation instead of a verdict.
+    /// </summary>
+    public string? Expectation(string profileKey) => Settings.Expectations.GetValueOrDefault(profileKey);
 
     public IReadOnlyDictionary<string, long> CastUserIds =>
         Cast.ToDictionary(c => c.Key, c => c.Value.UserId ?? throw new InvalidOperationException($"{c.Key} has no user id"));

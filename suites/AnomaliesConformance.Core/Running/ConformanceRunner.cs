@@ -57,7 +57,8 @@ public static class ConformanceRunner
             }
         }
 
-        ConformanceRun.Install(new ConformanceRun(settings, api, recorder, redactor, catalogue, provisioning, cast));
+        var run = new ConformanceRun(settings, api, recorder, redactor, catalogue, provisioning, cast);
+        ConformanceRun.Install(run);
         var outcomes = new EmbeddedTestRunner(recorder, console).Run(suite, settings.RuleFilter, settings.Workers, settings.Seed);
         if (outcomes.Count == 0)
         {
@@ -74,7 +75,8 @@ public static class ConformanceRunner
             started,
             clock.Elapsed,
             settings.ReferenceFaults,
-            contract.Info.Version);
+            contract.Info.Version,
+            run.Findings);
         WriteReports(report, settings, console);
         return report.Conformant ? ExitConformant : ExitNotConformant;
     }

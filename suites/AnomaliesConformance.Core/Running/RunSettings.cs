@@ -15,6 +15,8 @@ public sealed record RunSettings
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public required string SpecsDirectory { get; init; }
     public string? ReferenceServerDll { get; init; }
+    /// <summary>Declared answers for disputed behaviours, by rule `profile_key` (e.g. acknowledged_to_active=allowed).</summary>
+    public IReadOnlyDictionary<string, string> Expectations { get; init; } = new Dictionary<string, string>();
 
     public string RulesPath => Path.Combine(SpecsDirectory, "rules.yaml");
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AnomaliesConformance.Core.Http;
 using AnomaliesConformance.Core.Provisioning;
+using AnomaliesConformance.Core.Reporting;
 using AnomaliesConformance.Core.Running;
 using NUnit.Framework;
 
@@ -22,6 +23,8 @@ public abstract class ConformanceTest
         : throw new ArgumentException($"the cast has no '{castLabel}'", nameof(castLabel));
 
     protected static Actor Admin => As("admin");
+
+    protected static RunFindings Findings => Run.Findings;
 
     protected static Task<World> ProvisionAsync(Action<WorldBuilder> describe) =>
         Run.ProvisionAsync(TestContext.CurrentContext.Test.FullName, describe);

@@ -1,0 +1,36 @@
+using System.Collections.Concurrent;
+
+namespace AnomaliesConformance.Core.Reporting;
+
+/// <summary>
+/// A disputed behaviour the target showed, recorded without a verdict because neither the page nor the
+/// target profile says what is expected (see `observation: true` rules in specs/rules.yaml).
+/// </summary>
+public sealed record Observation(string Rule, string Test, string Summary, string Observed);
+
+/// <summary>One cell of the permission matrix: what the matrix expects for a role on an endpoint, and what the target did.</summary>
+public sealed record PermissionCell(string Endpoint, string Role, string Expected, string Observed, int Status, string Test)
+{
+    public bool Matches => Expected == Observed;
+}
+
+/// <summary>A check that passed with a caveat worth reading (e.g. an undocumented response property).</summary>
+public sealed record Warning(string Rule, string Test, string Message);
+
+/// <summary>What tests record beside their verdicts, for the report's own sections. Thread-safe: tests run in parallel.</summary>
+public sealed class RunFindings
+{
+    private readonly ConcurrentQueue<Observation> observations = new();
+    private readonly ConcurrentQueue<PermissionCell> permissionCells = new();
+    private readonly ConcurrentQueue<Warning> warnings = new();
+
+    public IReadOnlyList<Observation> Observations => observations.ToList();
+    public IReadOnlyList<PermissionCell> PermissionCells => permissionCells.ToList();
+    public IReadOnlyList<Warning> Warnings => warnings.ToList();
+
+    public void Observe(Observation observation) => observations.Enqueue(observation);
+
+    public void RecordPermission(PermissionCell cell) => permissionCells.Enqueue(cell);
+
+    public void Warn(Warning warning) => warnings.Enqueue(warning);
+}
