@@ -15,11 +15,14 @@ var workers = new Option<int>("--workers") { Description = "Tests run in paralle
 var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for any one answer of the target", DefaultValueFactory = _ => 30 };
 var specs = new Option<string?>("--specs") { Description = "Folder holding rules.yaml and anomalies.openapi.yaml (default: the repository's specs/)" };
 var expectations = new Option<string[]>("--expect") { Description = "Declare the expected answer of a disputed behaviour, KEY=VALUE (a rule's profile_key); without it such rules are observed, not judged" };
+var image = new Option<string?>("--image") { Description = "A server image to start with Testcontainers and check (host network)" };
+var imagePort = new Option<int>("--image-port") { Description = "The loopback port the image listens on", DefaultValueFactory = _ => 8080 };
+var imageEnvironment = new Option<string[]>("--image-env") { Description = "Environment of the image's container, K=V (repeatable)" };
 var referenceServer = new Option<string?>("--reference-server") { Description = "Path of the reference server dll (default: the repository's build output)" };
 
 var root = new RootCommand("Checks an Anomalies API target against specs/rules.yaml and writes reports/latest/.")
 {
-    target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, specs, referenceServer, expectations,
+    target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, specs, referenceServer, expectations, image, imagePort, imageEnvironment,
 };
 
 var parse = root.Parse(args);
@@ -79,15 +82,27 @@ RunSettings Settings()
 
     // Without --target the key (if given) is the one the embedded reference server is started with.
     var key = parse.GetValue(provisioningKey) ?? Environment.GetEnvironmentVariable("ANOMALIES_PROVISIONING_KEY");
-    if (targetUrl is not null && key is null)
+    var containerImage = parse.GetValue(image);
+    if (targetUrl is not null && containerImage is not null)
     {
-        throw new ConfigurationException("--target needs --provisioning-key (or ANOMALIES_PROVISIONING_KEY): the suite provisions its own fixtures");
+        throw new ConfigurationException("--target and --image name two targets: give one");
+    }
+
+    var external = targetUrl is not null ? "--target" : containerImage is not null ? "--image" : null;
+    if (external is not null && key is null)
+    {
+        throw new ConfigurationException($"{external} needs --provisioning-key (or ANOMALIES_PROVISIONING_KEY): the suite provisions its own fixtures");
     }
 
     var faults = Split(parse.GetValue(referenceFaults));
-    if (targetUrl is not null && faults.Count > 0)
+    if (external is not null && faults.Count > 0)
     {
-        throw new ConfigurationException("--reference-fault applies only to the embedded reference server, not to --target");
+        throw new ConfigurationException($"--reference-fault applies only to the embedded reference server, not to {external}");
+    }
+
+    if (parse.GetValue(imagePort) is < 1 or > 65535)
+    {
+        throw new ConfigurationException("--image-port: must be a TCP port (1 to 65535)");
     }
 
     if (parse.GetValue(workers) is < 1 or > 64)
@@ -133,19 +148,23 @@ RunSettings Settings()
         RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
         SpecsDirectory = specsDirectory,
         ReferenceServerDll = parse.GetValue(referenceServer),
-        Expectations = Expectations(parse.GetValue(expectations)),
+        Expectations = Pairs("--expect", parse.GetValue(expectations)),
+        Image = containerImage,
+        ImagePort = parse.GetValue(imagePort),
+        // Environment values may hold commas, so --image-env is repeated rather than comma-joined.
+        ImageEnvironment = Pairs("--image-env", parse.GetValue(imageEnvironment), splitCommas: false),
     };
 }
 
-static Dictionary<string, string> Expectations(string[]? values)
+static Dictionary<string, string> Pairs(string option, string[]? values, bool splitCommas = true)
 {
     var declared = new Dictionary<string, string>(StringComparer.Ordinal);
-    foreach (var value in Split(values))
+    foreach (var value in splitCommas ? Split(values) : (values ?? []).ToList())
     {
         var parts = value.Split('=', 2, StringSplitOptions.TrimEntries);
         if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
         {
-            throw new ConfigurationException($"--expect: '{value}' is not KEY=VALUE");
+            throw new ConfigurationException($"{option}: '{value}' is not KEY=VALUE");
         }
 
         declared[parts[0]] = parts[1];

@@ -33,15 +33,28 @@ public static class ConformanceRunner
         redactor.Register(provisioningKey, "<provisioning-key>");
         console.WriteLine($"Anomalies API conformance run, seed {settings.Seed} (rerun with --seed {settings.Seed})");
 
-        await using var server = settings.TargetUrl is null
+        await using var container = settings.Image is null
+            ? null
+            : await StartContainerAsync(settings, console);
+        await using var server = settings.TargetUrl is null && container is null
             ? await StartReferenceServerAsync(settings, provisioningKey, console)
             : null;
-        var target = settings.TargetUrl ?? server!.Url;
+        var target = settings.TargetUrl ?? container?.Url ?? server!.Url;
         console.WriteLine($"Target: {target}");
 
         using var recorder = new ExchangeRecorder(Path.Combine(settings.OutputDirectory, "exchanges.ndjson"));
         using var api = new ApiClient(target, recorder, redactor, settings.RequestTimeout);
-        await WaitUntilAnsweringAsync(api, settings.RequestTimeout);
+        try
+        {
+            // A container may need a while to come up: it gets four request timeouts (2 minutes by default).
+            await WaitUntilAnsweringAsync(api, container is null ? settings.RequestTimeout : settings.RequestTimeout * 4);
+        }
+        catch (SetupException) when (container is not null)
+        {
+            await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "container.log"), redactor.Redact(await container.LogsAsync()));
+            console.WriteLine($"Container log: {Path.Combine(settings.OutputDirectory, "container.log")}");
+            throw;
+        }
 
         var provisioning = new ProvisioningClient(api, provisioningKey);
         IReadOnlyDictionary<string, Actor> cast;
@@ -77,8 +90,21 @@ public static class ConformanceRunner
             settings.ReferenceFaults,
             contract.Info.Version,
             run.Findings);
+        if (container is not null && !report.Conformant)
+        {
+            // A failing vendor image's own account of the run belongs next to the report.
+            await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "container.log"), redactor.Redact(await container.LogsAsync()));
+        }
+
         WriteReports(report, settings, console);
         return report.Conformant ? ExitConformant : ExitNotConformant;
+    }
+
+    private static async Task<ContainerTarget> StartContainerAsync(RunSettings settings, TextWriter console)
+    {
+        var container = await ContainerTarget.StartAsync(settings.Image!, settings.ImagePort, settings.ImageEnvironment, TimeSpan.FromMinutes(3));
+        console.WriteLine($"Started container image {settings.Image} (host network, port {settings.ImagePort})");
+        return container;
     }
 
     private static async Task<ReferenceServerProcess> StartReferenceServerAsync(RunSettings settings, string provisioningKey, TextWriter console)

@@ -4,6 +4,10 @@ namespace AnomaliesConformance.Core.Running;
 public sealed record RunSettings
 {
     public Uri? TargetUrl { get; init; }
+    /// <summary>A server image to start with Testcontainers and check (host network, <see cref="ImagePort"/> on loopback).</summary>
+    public string? Image { get; init; }
+    public int ImagePort { get; init; } = 8080;
+    public IReadOnlyDictionary<string, string> ImageEnvironment { get; init; } = new Dictionary<string, string>();
     public string? ProvisioningKey { get; init; }
     public IReadOnlyList<string> ReferenceFaults { get; init; } = [];
     public required string OutputDirectory { get; init; }
