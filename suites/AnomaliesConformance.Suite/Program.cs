@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AnomaliesConformance.Core;
+using AnomaliesConformance.Core.Profiles;
 using AnomaliesConformance.Core.Running;
 
 // The conformance runner: run-conformance.sh maps its flags straight onto these options.
@@ -12,7 +13,8 @@ var output = new Option<string?>("--out") { Description = "Write the reports to 
 var seed = new Option<int?>("--seed") { Description = "Seed of the fixture data (printed by every run)" };
 var rules = new Option<string[]>("--rule") { Description = "Run only the tests of these rule ids (ID[,ID])" };
 var workers = new Option<int>("--workers") { Description = "Tests run in parallel by this many workers", DefaultValueFactory = _ => 4 };
-var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for any one answer of the target", DefaultValueFactory = _ => 30 };
+var timeout = new Option<int?>("--timeout") { Description = "Seconds to wait for any one answer of the target (default 30, or the profile's)" };
+var profile = new Option<string?>("--profile") { Description = "Target profile (YAML or JSON, specs/profile.md): URL, provisioning key, expectations, canary, secrets" };
 var specs = new Option<string?>("--specs") { Description = "Folder holding rules.yaml and anomalies.openapi.yaml (default: the repository's specs/)" };
 var expectations = new Option<string[]>("--expect") { Description = "Declare the expected answer of a disputed behaviour, KEY=VALUE (a rule's profile_key); without it such rules are observed, not judged" };
 var image = new Option<string?>("--image") { Description = "A server image to start with Testcontainers and check (host network)" };
@@ -22,7 +24,7 @@ var referenceServer = new Option<string?>("--reference-server") { Description = 
 
 var root = new RootCommand("Checks an Anomalies API target against specs/rules.yaml and writes reports/latest/.")
 {
-    target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, specs, referenceServer, expectations, image, imagePort, imageEnvironment,
+    target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, specs, referenceServer, expectations, image, imagePort, imageEnvironment, profile,
 };
 
 var parse = root.Parse(args);
@@ -71,7 +73,10 @@ catch (Exception e) when (e is IOException or UnauthorizedAccessException)
 
 RunSettings Settings()
 {
-    Uri? targetUrl = null;
+    var targetProfile = parse.GetValue(profile) is { } profilePath
+        ? TargetProfileLoader.Load(Path.GetFullPath(profilePath), Environment.GetEnvironmentVariable)
+        : null;
+    Uri? targetUrl = targetProfile?.BaseUrl;
     if (parse.GetValue(target) is { } rawTarget)
     {
         if (!Uri.TryCreate(rawTarget.TrimEnd('/') + "/", UriKind.Absolute, out targetUrl) || targetUrl.Scheme is not ("http" or "https"))
@@ -81,7 +86,11 @@ RunSettings Settings()
     }
 
     // Without --target the key (if given) is the one the embedded reference server is started with.
-    var key = parse.GetValue(provisioningKey) ?? Environment.GetEnvironmentVariable("ANOMALIES_PROVISIONING_KEY");
+    var key = parse.GetValue(provisioningKey) ?? Environment.GetEnvironmentVariable("ANOMALIES_PROVISIONING_KEY") ?? targetProfile?.ProvisioningKey;
+    if (targetProfile is not null && targetUrl is null && parse.GetValue(image) is null)
+    {
+        throw new ConfigurationException($"{targetProfile.Path}: target.base_url is required unless --target or --image names the target");
+    }
     var containerImage = parse.GetValue(image);
     if (targetUrl is not null && containerImage is not null)
     {
@@ -110,7 +119,8 @@ RunSettings Settings()
         throw new ConfigurationException("--workers: must be between 1 and 64");
     }
 
-    if (parse.GetValue(timeout) is < 1 or > 3600)
+    var requestTimeout = parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : targetProfile?.Timeout ?? TimeSpan.FromSeconds(30);
+    if (requestTimeout.TotalSeconds is < 1 or > 3600)
     {
         throw new ConfigurationException("--timeout: must be between 1 and 3600 seconds");
     }
@@ -145,10 +155,16 @@ RunSettings Settings()
         Seed = parse.GetValue(seed) ?? Random.Shared.Next(1, int.MaxValue),
         RuleFilter = Split(parse.GetValue(rules)),
         Workers = parse.GetValue(workers),
-        RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+        RequestTimeout = requestTimeout,
         SpecsDirectory = specsDirectory,
         ReferenceServerDll = parse.GetValue(referenceServer),
-        Expectations = Pairs("--expect", parse.GetValue(expectations)),
+        // Expectations given on the command line win over the profile's.
+        Expectations = (targetProfile?.Expectations ?? new Dictionary<string, string>())
+            .Concat(Pairs("--expect", parse.GetValue(expectations)))
+            .GroupBy(e => e.Key)
+            .ToDictionary(g => g.Key, g => g.Last().Value),
+        Canary = targetProfile?.Canary,
+        Secrets = targetProfile?.Secrets ?? [],
         Image = containerImage,
         ImagePort = parse.GetValue(imagePort),
         // Environment values may hold commas, so --image-env is repeated rather than comma-joined.

@@ -18,6 +18,13 @@ public static class ConsoleSummary
             console.WriteLine($"  {rule.Verdict.ToUpperInvariant(),-12} {rule.Rule.Id} ({rule.Rule.Level}): {rule.Rule.Summary}");
         }
 
+        if (report.Canary is { } canary)
+        {
+            console.WriteLine(canary.Unchanged
+                ? $"  canary anomaly {canary.Anomaly}: unchanged"
+                : $"  CANARY CHANGED: anomaly {canary.Anomaly} differs after the run; the run touched data it was not given");
+        }
+
         foreach (var unknown in report.UnknownRuleIds)
         {
             console.WriteLine($"  SUITE DEFECT: tests name rule {unknown}, which specs/rules.yaml does not define");

@@ -60,6 +60,11 @@ public static class ResultsJsonWriter
                     ["status"] = c.Status,
                     ["test"] = c.Test,
                 }).ToArray()),
+            ["canary"] = report.Canary is null ? null : new JsonObject
+            {
+                ["anomaly"] = report.Canary.Anomaly,
+                ["unchanged"] = report.Canary.Unchanged,
+            },
             ["unknown_rule_ids"] = new JsonArray(report.UnknownRuleIds.Select(i => (JsonNode?)i).ToArray()),
             ["rules"] = new JsonArray(report.Rules.Select(r => (JsonNode?)new JsonObject
             {

@@ -7,7 +7,10 @@ namespace AnomaliesConformance.Core.Reporting;
 public sealed record RuleVerdict(Rule Rule, string Verdict, IReadOnlyList<TestOutcome> Tests, string? Note);
 
 /// <summary>Everything the report writers render: rules, tests, target, seed and timing.</summary>
-public sealed class RunReport
+/// <summary>The profile's canary anomaly, read before and after the run.</summary>
+public sealed record CanaryCheck(string Anomaly, bool Unchanged);
+
+public sealed record RunReport
 {
     public required string Target { get; init; }
     public required int Seed { get; init; }
@@ -20,9 +23,10 @@ public sealed class RunReport
     /// <summary>Tests that name a rule missing from the catalogue: a defect of the suite, reported loudly.</summary>
     public required IReadOnlyList<string> UnknownRuleIds { get; init; }
     public RunFindings Findings { get; init; } = new();
+    public CanaryCheck? Canary { get; init; }
 
     /// <summary>Every MUST rule that was checked passed, and nothing could not be judged.</summary>
-    public bool Conformant => UnknownRuleIds.Count == 0 && Rules
+    public bool Conformant => UnknownRuleIds.Count == 0 && Canary?.Unchanged != false && Rules
         .Where(r => r.Rule.IsMust)
         .All(r => r.Verdict is Verdicts.Passed or Verdicts.Skipped or Verdicts.Waived);
 

@@ -31,6 +31,10 @@ public static class ConformanceRunner
         var redactor = new Redactor();
         var provisioningKey = settings.ProvisioningKey ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
         redactor.Register(provisioningKey, "<provisioning-key>");
+        foreach (var secret in settings.Secrets)
+        {
+            redactor.Register(secret, "<profile-secret>");
+        }
         console.WriteLine($"Anomalies API conformance run, seed {settings.Seed} (rerun with --seed {settings.Seed})");
 
         await using var container = settings.Image is null
@@ -70,6 +74,7 @@ public static class ConformanceRunner
             }
         }
 
+        var canaryBefore = settings.Canary is null ? null : await ReadCanaryAsync(api, cast["admin"], settings.Canary, before: true);
         var run = new ConformanceRun(settings, api, recorder, redactor, catalogue, provisioning, cast);
         ConformanceRun.Install(run);
         var outcomes = new EmbeddedTestRunner(recorder, console).Run(suite, settings.RuleFilter, settings.Workers, settings.Seed);
@@ -78,6 +83,13 @@ public static class ConformanceRunner
             throw new ConfigurationException(settings.RuleFilter.Count == 0
                 ? "the suite holds no tests"
                 : $"no test checks rule(s) {string.Join(", ", settings.RuleFilter)}");
+        }
+
+        CanaryCheck? canary = null;
+        if (settings.Canary is not null)
+        {
+            var canaryAfter = await ReadCanaryAsync(api, cast["admin"], settings.Canary, before: false);
+            canary = new CanaryCheck(settings.Canary, canaryBefore == canaryAfter);
         }
 
         var report = RunReport.Build(
@@ -90,6 +102,7 @@ public static class ConformanceRunner
             settings.ReferenceFaults,
             contract.Info.Version,
             run.Findings);
+        report = report with { Canary = canary };
         if (container is not null && !report.Conformant)
         {
             // A failing vendor image's own account of the run belongs next to the report.
@@ -115,6 +128,21 @@ public static class ConformanceRunner
             ? "Started the embedded reference server"
             : $"Started the embedded reference server with faults: {string.Join(", ", settings.ReferenceFaults)}");
         return server;
+    }
+
+    /// <summary>The canary as the run's admin sees it; unreadable before the run is a setup failure.</summary>
+    private static async Task<string?> ReadCanaryAsync(ApiClient api, Actor admin, string canary, bool before)
+    {
+        using (ExchangeRecorder.Scope(before ? "run-setup" : "run-teardown"))
+        {
+            var response = await api.GetAsync(admin, $"/api/anomalies/{Uri.EscapeDataString(canary)}", purpose: ExchangePurpose.Verify);
+            if (response.Status != 200 && before)
+            {
+                throw new SetupException($"the profile's canary anomaly {canary} is not readable (HTTP {response.Status})");
+            }
+
+            return response.Status == 200 ? response.Body : $"HTTP {response.Status}";
+        }
     }
 
     private static async Task WaitUntilAnsweringAsync(ApiClient api, TimeSpan timeout)

@@ -21,6 +21,10 @@ public sealed record RunSettings
     public string? ReferenceServerDll { get; init; }
     /// <summary>Declared answers for disputed behaviours, by rule `profile_key` (e.g. acknowledged_to_active=allowed).</summary>
     public IReadOnlyDictionary<string, string> Expectations { get; init; } = new Dictionary<string, string>();
+    /// <summary>An anomaly (id or UUID) the run must leave untouched: read before and after, compared.</summary>
+    public string? Canary { get; init; }
+    /// <summary>Further values to redact everywhere (the profile's `secrets`).</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
 
     public string RulesPath => Path.Combine(SpecsDirectory, "rules.yaml");
 }

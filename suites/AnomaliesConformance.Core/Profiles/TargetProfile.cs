@@ -1,0 +1,18 @@
+namespace AnomaliesConformance.Core.Profiles;
+
+/// <summary>
+/// What the suite needs to know about a deployment it did not start (specs/profile.md): where it is, how
+/// to get fixtures, what to expect where sources disagree, and which values are secret.
+/// </summary>
+public sealed record TargetProfile
+{
+    public required string Path { get; init; }
+    public Uri? BaseUrl { get; init; }
+    public TimeSpan? Timeout { get; init; }
+    public double? RateLimitPerSecond { get; init; }
+    public string? ProvisioningKey { get; init; }
+    public IReadOnlyDictionary<string, string> Expectations { get; init; } = new Dictionary<string, string>();
+    /// <summary>An anomaly (id or UUID) nobody may change: read before and after the run and compared.</summary>
+    public string? Canary { get; init; }
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+}
