@@ -14,6 +14,8 @@ var seed = new Option<int?>("--seed") { Description = "Seed of the fixture data 
 var rules = new Option<string[]>("--rule") { Description = "Run only the tests of these rule ids (ID[,ID])" };
 var workers = new Option<int>("--workers") { Description = "Tests run in parallel by this many workers", DefaultValueFactory = _ => 4 };
 var timeout = new Option<int?>("--timeout") { Description = "Seconds to wait for any one answer of the target (default 30, or the profile's)" };
+var keepFixtures = new Option<bool>("--keep-fixtures") { Description = "Leave what the run provisioned on the target (default: tear it down and verify)" };
+var sweep = new Option<string?>("--sweep") { Description = "Remove what the run(s) of this ledger.ndjson left on the target, and verify; then exit" };
 var profile = new Option<string?>("--profile") { Description = "Target profile (YAML or JSON, specs/profile.md): URL, provisioning key, expectations, canary, secrets" };
 var specs = new Option<string?>("--specs") { Description = "Folder holding rules.yaml and anomalies.openapi.yaml (default: the repository's specs/)" };
 var expectations = new Option<string[]>("--expect") { Description = "Declare the expected answer of a disputed behaviour, KEY=VALUE (a rule's profile_key); without it such rules are observed, not judged" };
@@ -24,7 +26,7 @@ var referenceServer = new Option<string?>("--reference-server") { Description = 
 
 var root = new RootCommand("Checks an Anomalies API target against specs/rules.yaml and writes reports/latest/.")
 {
-    target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, specs, referenceServer, expectations, image, imagePort, imageEnvironment, profile,
+    target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, specs, referenceServer, expectations, image, imagePort, imageEnvironment, profile, keepFixtures, sweep,
 };
 
 var parse = root.Parse(args);
@@ -53,6 +55,16 @@ try
     }
 
     var settings = Settings();
+    if (parse.GetValue(sweep) is { } ledger)
+    {
+        return await Sweeper.RunAsync(
+            Path.GetFullPath(ledger),
+            parse.GetValue(target) is null ? null : settings.TargetUrl,
+            settings.ProvisioningKey ?? throw new ConfigurationException("--sweep needs --provisioning-key (or ANOMALIES_PROVISIONING_KEY, or a --profile)"),
+            settings.RequestTimeout,
+            Console.Out);
+    }
+
     return await ConformanceRunner.RunAsync(settings, typeof(Program).Assembly, Console.Out);
 }
 catch (ConfigurationException e)
@@ -98,7 +110,7 @@ RunSettings Settings()
     }
 
     var external = targetUrl is not null ? "--target" : containerImage is not null ? "--image" : null;
-    if (external is not null && key is null)
+    if (external is not null && key is null && parse.GetValue(sweep) is null)
     {
         throw new ConfigurationException($"{external} needs --provisioning-key (or ANOMALIES_PROVISIONING_KEY): the suite provisions its own fixtures");
     }
@@ -164,6 +176,7 @@ RunSettings Settings()
             .GroupBy(e => e.Key)
             .ToDictionary(g => g.Key, g => g.Last().Value),
         Canary = targetProfile?.Canary,
+        KeepFixtures = parse.GetValue(keepFixtures),
         Secrets = targetProfile?.Secrets ?? [],
         Image = containerImage,
         ImagePort = parse.GetValue(imagePort),

@@ -27,6 +27,9 @@ public sealed class ExchangeRecorder : IDisposable
 
     public long Count => Interlocked.Read(ref sequence);
 
+    /// <summary>Also told of every exchange as it is recorded (the run's ledger).</summary>
+    public Action<Exchange>? Observer { get; set; }
+
     public static IDisposable Scope(string testId)
     {
         var previous = ScopeOverride.Value;
@@ -57,6 +60,7 @@ public sealed class ExchangeRecorder : IDisposable
     public void Record(Exchange exchange)
     {
         byTest.GetOrAdd(exchange.TestId, _ => new ConcurrentQueue<Exchange>()).Enqueue(exchange);
+        Observer?.Invoke(exchange);
         if (ndjson is not null)
         {
             var line = JsonSerializer.Serialize(exchange, NdjsonOptions);

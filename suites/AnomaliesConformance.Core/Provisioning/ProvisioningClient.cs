@@ -26,6 +26,43 @@ public sealed class ProvisioningClient(ApiClient api, string key)
         return response.Object;
     }
 
+    /// <summary>Removes everything the run provisioned; answers what was removed and what remains.</summary>
+    public async Task<JsonObject> TeardownAsync(string run, CancellationToken ct = default)
+    {
+        var response = await api.SendAsync(
+            Provisioner,
+            HttpMethod.Post,
+            "/api/_provisioning/teardown",
+            new JsonObject { ["run"] = run }.ToJsonString(),
+            new Dictionary<string, string> { [ApiClient.ProvisioningKeyHeader] = key },
+            ct,
+            ExchangePurpose.Provision);
+        if (response.Status != 200)
+        {
+            throw new TargetErrorException($"provisioning teardown answered {response.Status}, expected 200: {response.Body}", response.Exchange);
+        }
+
+        return response.Object;
+    }
+
+    public async Task<JsonObject> InventoryAsync(string run, CancellationToken ct = default)
+    {
+        var response = await api.SendAsync(
+            Provisioner,
+            HttpMethod.Get,
+            $"/api/_provisioning/inventory?run={Uri.EscapeDataString(run)}",
+            null,
+            new Dictionary<string, string> { [ApiClient.ProvisioningKeyHeader] = key },
+            ct,
+            ExchangePurpose.Verify);
+        if (response.Status != 200)
+        {
+            throw new TargetErrorException($"provisioning inventory answered {response.Status}, expected 200: {response.Body}", response.Exchange);
+        }
+
+        return response.Object;
+    }
+
     public async Task<JsonArray> AuditLogAsync(long anomalyId, CancellationToken ct = default)
     {
         var response = await api.SendAsync(

@@ -65,6 +65,13 @@ public static class ResultsJsonWriter
                 ["anomaly"] = report.Canary.Anomaly,
                 ["unchanged"] = report.Canary.Unchanged,
             },
+            ["cleanup"] = report.Cleanup is null ? null : new JsonObject
+            {
+                ["run"] = report.Cleanup.Run,
+                ["verified"] = report.Cleanup.Verified,
+                ["removed"] = new JsonObject(report.Cleanup.Removed.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))),
+                ["remaining"] = new JsonObject(report.Cleanup.Remaining.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))),
+            },
             ["unknown_rule_ids"] = new JsonArray(report.UnknownRuleIds.Select(i => (JsonNode?)i).ToArray()),
             ["rules"] = new JsonArray(report.Rules.Select(r => (JsonNode?)new JsonObject
             {

@@ -10,6 +10,9 @@ public sealed record RuleVerdict(Rule Rule, string Verdict, IReadOnlyList<TestOu
 /// <summary>The profile's canary anomaly, read before and after the run.</summary>
 public sealed record CanaryCheck(string Anomaly, bool Unchanged);
 
+/// <summary>The teardown of what the run provisioned, and whether the inventory shows nothing left.</summary>
+public sealed record CleanupCheck(string Run, IReadOnlyDictionary<string, long> Removed, IReadOnlyDictionary<string, long> Remaining, bool Verified);
+
 public sealed record RunReport
 {
     public required string Target { get; init; }
@@ -24,6 +27,7 @@ public sealed record RunReport
     public required IReadOnlyList<string> UnknownRuleIds { get; init; }
     public RunFindings Findings { get; init; } = new();
     public CanaryCheck? Canary { get; init; }
+    public CleanupCheck? Cleanup { get; init; }
 
     /// <summary>Every MUST rule that was checked passed, and nothing could not be judged.</summary>
     public bool Conformant => UnknownRuleIds.Count == 0 && Canary?.Unchanged != false && Rules

@@ -16,7 +16,7 @@ public static class CastProvisioner
             ["email"] = $"{runPrefix}.{m.Label}@conformance.example",
             ["role"] = m.GlobalRole,
         }).ToArray());
-        var answer = await provisioning.BatchAsync(new JsonObject { ["users"] = users });
+        var answer = await provisioning.BatchAsync(new JsonObject { ["run"] = runPrefix, ["users"] = users });
         var actors = new Dictionary<string, Actor>(StringComparer.Ordinal);
         foreach (var member in CastMember.Everyone)
         {

@@ -30,7 +30,7 @@ public sealed class ConformanceRun(
     public RuleCatalogue Catalogue { get; } = catalogue;
     public ProvisioningClient Provisioning { get; } = provisioning;
     public IReadOnlyDictionary<string, Actor> Cast { get; } = cast;
-    public string RunPrefix { get; } = $"cf{settings.Seed:x}";
+    public string RunPrefix => Settings.RunId;
     public RunFindings Findings { get; } = new();
 
     /// <summary>
@@ -48,7 +48,9 @@ public sealed class ConformanceRun(
     {
         var builder = new WorldBuilder(RunPrefix, StableSeed.For(Settings.Seed, testId));
         describe(builder);
-        var answer = await Provisioning.BatchAsync(builder.ToBatch(CastUserIds), ct);
+        var batch = builder.ToBatch(CastUserIds);
+        batch["run"] = RunPrefix;
+        var answer = await Provisioning.BatchAsync(batch, ct);
         return builder.ToWorld(answer);
     }
 }

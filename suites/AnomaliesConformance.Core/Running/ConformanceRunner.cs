@@ -48,6 +48,8 @@ public static class ConformanceRunner
 
         using var recorder = new ExchangeRecorder(Path.Combine(settings.OutputDirectory, "exchanges.ndjson"));
         using var api = new ApiClient(target, recorder, redactor, settings.RequestTimeout);
+        using var ledger = new RunLedger(Path.Combine(settings.OutputDirectory, "ledger.ndjson"), settings.RunId, target);
+        recorder.Observer = ledger.Observe;
         try
         {
             // A container may need a while to come up: it gets four request timeouts (2 minutes by default).
@@ -66,7 +68,7 @@ public static class ConformanceRunner
         {
             try
             {
-                cast = await CastProvisioner.ProvisionAsync(provisioning, redactor, $"cf{settings.Seed:x}");
+                cast = await CastProvisioner.ProvisionAsync(provisioning, redactor, settings.RunId);
             }
             catch (TargetErrorException e)
             {
@@ -92,6 +94,7 @@ public static class ConformanceRunner
             canary = new CanaryCheck(settings.Canary, canaryBefore == canaryAfter);
         }
 
+        var cleanup = settings.KeepFixtures ? null : await TearDownAsync(provisioning, ledger, settings.RunId, console);
         var report = RunReport.Build(
             catalogue,
             outcomes,
@@ -102,7 +105,7 @@ public static class ConformanceRunner
             settings.ReferenceFaults,
             contract.Info.Version,
             run.Findings);
-        report = report with { Canary = canary };
+        report = report with { Canary = canary, Cleanup = cleanup };
         if (container is not null && !report.Conformant)
         {
             // A failing vendor image's own account of the run belongs next to the report.
@@ -110,6 +113,13 @@ public static class ConformanceRunner
         }
 
         WriteReports(report, settings, console);
+        if (cleanup is { Verified: false })
+        {
+            // Leftover fixtures on a shared target matter more than the verdict: say so with the setup code.
+            console.WriteLine($"CLEANUP INCOMPLETE: run {settings.RunId} left data on the target; ./run-conformance.sh --sweep {Path.Combine(settings.OutputDirectory, "ledger.ndjson")} retries");
+            return ExitTargetUnreachable;
+        }
+
         return report.Conformant ? ExitConformant : ExitNotConformant;
     }
 
@@ -129,6 +139,35 @@ public static class ConformanceRunner
             : $"Started the embedded reference server with faults: {string.Join(", ", settings.ReferenceFaults)}");
         return server;
     }
+
+    /// <summary>Removes everything the run provisioned and checks nothing of it is left.</summary>
+    public static async Task<CleanupCheck> TearDownAsync(ProvisioningClient provisioning, RunLedger? ledger, string runId, TextWriter console)
+    {
+        using (ExchangeRecorder.Scope("run-teardown"))
+        {
+            try
+            {
+                var answer = await provisioning.TeardownAsync(runId);
+                ledger?.Teardown(runId, answer);
+                var inventory = await provisioning.InventoryAsync(runId);
+                var removed = Counts(answer["removed"]);
+                var remaining = Counts(inventory["remaining"]);
+                var check = new CleanupCheck(runId, removed, remaining, remaining.Values.All(n => n == 0));
+                console.WriteLine(check.Verified
+                    ? $"Cleanup: removed what run {runId} provisioned ({string.Join(", ", removed.Where(r => r.Value > 0).Select(r => $"{r.Value} {r.Key}"))}); nothing is left"
+                    : $"Cleanup: run {runId} still has {string.Join(", ", remaining.Where(r => r.Value > 0).Select(r => $"{r.Value} {r.Key}"))} on the target");
+                return check;
+            }
+            catch (TargetErrorException e)
+            {
+                console.WriteLine($"Cleanup failed: {e.Message}");
+                return new CleanupCheck(runId, new Dictionary<string, long>(), new Dictionary<string, long>(), Verified: false);
+            }
+        }
+    }
+
+    private static Dictionary<string, long> Counts(System.Text.Json.Nodes.JsonNode? node) =>
+        (node as System.Text.Json.Nodes.JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value?.GetValue<long>() ?? 0);
 
     /// <summary>The canary as the run's admin sees it; unreadable before the run is a setup failure.</summary>
     private static async Task<string?> ReadCanaryAsync(ApiClient api, Actor admin, string canary, bool before)

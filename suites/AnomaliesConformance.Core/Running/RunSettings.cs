@@ -14,6 +14,13 @@ public sealed record RunSettings
     /// <summary>When set, reports/latest is pointed at <see cref="OutputDirectory"/> after the run.</summary>
     public string? LatestLink { get; init; }
     public required int Seed { get; init; }
+    /// <summary>
+    /// Names everything this run provisions (and its teardown): the seed for readability plus a random part,
+    /// so two runs with one seed against one target never share fixtures.
+    /// </summary>
+    public string RunId { get; init; } = $"cf{Random.Shared.Next():x}";
+    /// <summary>Leave the provisioned fixtures on the target after the run (for debugging a failure).</summary>
+    public bool KeepFixtures { get; init; }
     public IReadOnlyList<string> RuleFilter { get; init; } = [];
     public int Workers { get; init; } = 4;
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
