@@ -8,76 +8,31 @@ public sealed class ProvisioningClient(ApiClient api, string key)
 {
     private static readonly Actor Provisioner = new("provisioner", "provisioning", null, null, null);
 
-    public async Task<JsonObject> BatchAsync(JsonObject batch, CancellationToken ct = default)
-    {
-        var response = await api.SendAsync(
-            Provisioner,
-            HttpMethod.Post,
-            "/api/_provisioning/batch",
-            batch.ToJsonString(),
-            new Dictionary<string, string> { [ApiClient.ProvisioningKeyHeader] = key },
-            ct,
-            ExchangePurpose.Provision);
-        if (response.Status != 201)
-        {
-            throw new TargetErrorException($"provisioning answered {response.Status}, expected 201: {response.Body}", response.Exchange);
-        }
-
-        return response.Object;
-    }
+    public async Task<JsonObject> BatchAsync(JsonObject batch, CancellationToken ct = default) =>
+        (await SendAsync(HttpMethod.Post, "/api/_provisioning/batch", batch, 201, ExchangePurpose.Provision, ct)).Object;
 
     /// <summary>Removes everything the run provisioned; answers what was removed and what remains.</summary>
-    public async Task<JsonObject> TeardownAsync(string run, CancellationToken ct = default)
+    public async Task<JsonObject> TeardownAsync(string run, CancellationToken ct = default) =>
+        (await SendAsync(HttpMethod.Post, "/api/_provisioning/teardown", new JsonObject { ["run"] = run }, 200, ExchangePurpose.Provision, ct)).Object;
+
+    public async Task<JsonObject> InventoryAsync(string run, CancellationToken ct = default) =>
+        (await SendAsync(HttpMethod.Get, $"/api/_provisioning/inventory?run={Uri.EscapeDataString(run)}", null, 200, ExchangePurpose.Verify, ct)).Object;
+
+    public async Task<JsonArray> AuditLogAsync(long anomalyId, CancellationToken ct = default) =>
+        (await SendAsync(HttpMethod.Get, $"/api/_provisioning/audit-log?anomaly_id={anomalyId}", null, 200, ExchangePurpose.Verify, ct)).Array;
+
+    private async Task<ApiResponse> SendAsync(HttpMethod method, string path, JsonObject? body, int expected, string purpose, CancellationToken ct)
     {
         var response = await api.SendAsync(
             Provisioner,
-            HttpMethod.Post,
-            "/api/_provisioning/teardown",
-            new JsonObject { ["run"] = run }.ToJsonString(),
+            method,
+            path,
+            body?.ToJsonString(),
             new Dictionary<string, string> { [ApiClient.ProvisioningKeyHeader] = key },
             ct,
-            ExchangePurpose.Provision);
-        if (response.Status != 200)
-        {
-            throw new TargetErrorException($"provisioning teardown answered {response.Status}, expected 200: {response.Body}", response.Exchange);
-        }
-
-        return response.Object;
-    }
-
-    public async Task<JsonObject> InventoryAsync(string run, CancellationToken ct = default)
-    {
-        var response = await api.SendAsync(
-            Provisioner,
-            HttpMethod.Get,
-            $"/api/_provisioning/inventory?run={Uri.EscapeDataString(run)}",
-            null,
-            new Dictionary<string, string> { [ApiClient.ProvisioningKeyHeader] = key },
-            ct,
-            ExchangePurpose.Verify);
-        if (response.Status != 200)
-        {
-            throw new TargetErrorException($"provisioning inventory answered {response.Status}, expected 200: {response.Body}", response.Exchange);
-        }
-
-        return response.Object;
-    }
-
-    public async Task<JsonArray> AuditLogAsync(long anomalyId, CancellationToken ct = default)
-    {
-        var response = await api.SendAsync(
-            Provisioner,
-            HttpMethod.Get,
-            $"/api/_provisioning/audit-log?anomaly_id={anomalyId}",
-            null,
-            new Dictionary<string, string> { [ApiClient.ProvisioningKeyHeader] = key },
-            ct,
-            ExchangePurpose.Provision);
-        if (response.Status != 200)
-        {
-            throw new TargetErrorException($"provisioning audit log answered {response.Status}, expected 200", response.Exchange);
-        }
-
-        return response.Array;
+            purpose);
+        return response.Status == expected
+            ? response
+            : throw new TargetErrorException($"provisioning {method} {path} answered {response.Status}, expected {expected}: {response.Body}", response.Exchange);
     }
 }
