@@ -20,15 +20,22 @@ public static class ConformanceRunner
     public const int ExitUsage = 2;
     public const int ExitTargetUnreachable = 3;
 
-    public static async Task<int> RunAsync(RunSettings settings, Assembly suite, TextWriter console)
+    /// <param name="redactor">Shared with the caller's console and error writers, so tokens the run learns are redacted there too.</param>
+    public static async Task<int> RunAsync(RunSettings settings, Assembly suite, TextWriter console, Redactor? redactor = null)
     {
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
+        redactor ??= new Redactor();
+        foreach (var secret in settings.Secrets)
+        {
+            redactor.Register(secret, "<secret>");
+        }
+
         var catalogue = RuleCatalogue.Load(settings.RulesPath);
         var contract = OpenApiContract.Load(Path.Combine(settings.SpecsDirectory, "anomalies.openapi.yaml"));
+        var waivers = settings.WaiversPath is null ? [] : WaiverFile.Load(settings.WaiversPath, catalogue);
         Directory.CreateDirectory(settings.OutputDirectory);
 
-        var redactor = new Redactor();
         var provisioningKey = settings.ProvisioningKey ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
         redactor.Register(provisioningKey, "<provisioning-key>");
         console.WriteLine($"Anomalies API conformance run, seed {settings.Seed} (rerun with --seed {settings.Seed})");
@@ -39,7 +46,7 @@ public static class ConformanceRunner
         var target = settings.TargetUrl ?? server!.Url;
         console.WriteLine($"Target: {target}");
 
-        using var recorder = new ExchangeRecorder(Path.Combine(settings.OutputDirectory, "exchanges.ndjson"));
+        using var recorder = new ExchangeRecorder(Path.Combine(settings.OutputDirectory, "exchanges.ndjson"), redactor);
         using var api = new ApiClient(target, recorder, redactor, settings.RequestTimeout);
         await WaitUntilAnsweringAsync(api, settings.RequestTimeout);
 
@@ -59,13 +66,16 @@ public static class ConformanceRunner
 
         var run = new ConformanceRun(settings, api, recorder, redactor, catalogue, provisioning, cast);
         ConformanceRun.Install(run);
-        var outcomes = new EmbeddedTestRunner(recorder, console).Run(suite, settings.RuleFilter, settings.Workers, settings.Seed);
+        var progress = new ConsoleProgress(console, settings.InteractiveConsole, rules => rules.Select(catalogue.Find).FirstOrDefault(r => r is not null)?.Area);
+        var outcomes = new EmbeddedTestRunner(recorder, progress).Run(suite, settings.RuleFilter, settings.TestFilter, settings.Workers, settings.Seed);
         if (outcomes.Count == 0)
         {
-            throw new ConfigurationException(settings.RuleFilter.Count == 0
+            throw new ConfigurationException(settings.RuleFilter.Count == 0 && settings.TestFilter.Count == 0
                 ? "the suite holds no tests"
-                : $"no test checks rule(s) {string.Join(", ", settings.RuleFilter)}");
+                : $"no test matches {string.Join(" and ", new[] { settings.RuleFilter.Count > 0 ? $"rule(s) {string.Join(", ", settings.RuleFilter)}" : null, settings.TestFilter.Count > 0 ? $"test(s) {string.Join(", ", settings.TestFilter)}" : null }.OfType<string>())}");
         }
+
+        recorder.Flush();
 
         var report = RunReport.Build(
             catalogue,
@@ -76,8 +86,9 @@ public static class ConformanceRunner
             clock.Elapsed,
             settings.ReferenceFaults,
             contract.Info.Version,
-            run.Findings);
-        WriteReports(report, settings, console);
+            run.Findings,
+            waivers);
+        WriteReports(report, settings, console, redactor);
         return report.Conformant ? ExitConformant : ExitNotConformant;
     }
 
@@ -117,12 +128,10 @@ public static class ConformanceRunner
         }
     }
 
-    private static void WriteReports(RunReport report, RunSettings settings, TextWriter console)
+    private static void WriteReports(RunReport report, RunSettings settings, TextWriter console, Redactor redactor)
     {
         var outDir = settings.OutputDirectory;
-        ResultsJsonWriter.Write(report, Path.Combine(outDir, "results.json"));
-        JunitWriter.Write(report, Path.Combine(outDir, "junit.xml"));
-        HtmlReportWriter.Write(report, Path.Combine(outDir, "index.html"));
+        report = ReportSet.Write(report, outDir, redactor);
         if (settings.LatestLink is not null)
         {
             PointLatestAt(settings.LatestLink, outDir);
