@@ -40,8 +40,16 @@ public static class ConformanceRunner
         redactor.Register(provisioningKey, "<provisioning-key>");
         console.WriteLine($"Anomalies API conformance run, seed {settings.Seed} (rerun with --seed {settings.Seed})");
 
+        if (settings.ServerCoverage && settings.TargetUrl is not null)
+        {
+            throw new ConfigurationException("--server-coverage measures the embedded reference server; it cannot be combined with --target");
+        }
+
+        await using var coverage = settings.ServerCoverage
+            ? await ServerCoverage.InstrumentAsync(ReferenceServerProcess.LocateDll(settings.ReferenceServerDll), TimeSpan.FromMinutes(3))
+            : null;
         await using var server = settings.TargetUrl is null
-            ? await StartReferenceServerAsync(settings, provisioningKey, console)
+            ? await StartReferenceServerAsync(settings, coverage?.InstrumentedDll, provisioningKey, console)
             : null;
         var target = settings.TargetUrl ?? server!.Url;
         console.WriteLine($"Target: {target}");
@@ -76,6 +84,11 @@ public static class ConformanceRunner
         }
 
         recorder.Flush();
+        if (coverage is not null)
+        {
+            await server!.StopAsync(TimeSpan.FromSeconds(30));
+            console.WriteLine($"Server code coverage: {await coverage.ReportAsync(settings.OutputDirectory, TimeSpan.FromMinutes(3))}");
+        }
 
         var report = RunReport.Build(
             catalogue,
@@ -92,9 +105,9 @@ public static class ConformanceRunner
         return report.Conformant ? ExitConformant : ExitNotConformant;
     }
 
-    private static async Task<ReferenceServerProcess> StartReferenceServerAsync(RunSettings settings, string provisioningKey, TextWriter console)
+    private static async Task<ReferenceServerProcess> StartReferenceServerAsync(RunSettings settings, string? instrumentedDll, string provisioningKey, TextWriter console)
     {
-        var dll = ReferenceServerProcess.LocateDll(settings.ReferenceServerDll);
+        var dll = instrumentedDll ?? ReferenceServerProcess.LocateDll(settings.ReferenceServerDll);
         var server = await ReferenceServerProcess.StartAsync(dll, provisioningKey, settings.ReferenceFaults, TimeSpan.FromSeconds(60));
         console.WriteLine(settings.ReferenceFaults.Count == 0
             ? "Started the embedded reference server"

@@ -86,6 +86,44 @@ public sealed class RunnerReportingTests
     }
 
     [Test]
+    public async Task Server_coverage_measures_the_reference_server_code_the_run_exercised_and_links_the_page()
+    {
+        var output = TempDirectory.Create("server-coverage");
+
+        var run = await ChildProcess.RunSuiteAsync("--server-coverage", "--rule", Rule, "--out", output, "--seed", "8");
+
+        run.ExitCode.Should().Be(0, "{0}", run);
+        run.StandardOutput.Should().MatchRegex(@"Server code coverage: Line coverage: \d+(\.\d+)?%");
+        var cobertura = System.Xml.Linq.XDocument.Load(Path.Combine(output, "server-coverage", "coverage.cobertura.xml"));
+        var lineRate = double.Parse((string)cobertura.Root!.Attribute("line-rate")!, System.Globalization.CultureInfo.InvariantCulture);
+        lineRate.Should().BeInRange(0.05, 0.95, "a run of one rule's tests exercises some of the server, not none and not all");
+        cobertura.Descendants("class").Should().Contain(c => ((string)c.Attribute("name")!).StartsWith("AnomaliesConformance.ReferenceServer", StringComparison.Ordinal));
+        File.Exists(Path.Combine(output, "server-coverage", "index.html")).Should().BeTrue();
+        File.ReadAllText(Path.Combine(output, "index.html")).Should().Contain("<a href=\"server-coverage/index.html\">");
+    }
+
+    [Test]
+    public async Task Server_coverage_with_another_target_exits_2_and_names_the_option()
+    {
+        var run = await ChildProcess.RunSuiteAsync("--server-coverage", "--target", "http://127.0.0.1:9", "--provisioning-key", "k", "--out", TempDirectory.Create("coverage-target"));
+
+        run.ExitCode.Should().Be(2, "{0}", run);
+        run.StandardError.Should().Contain("--server-coverage");
+    }
+
+    [Test]
+    public async Task Without_out_a_run_keeps_its_timestamped_folder_and_points_the_relative_latest_link_at_it()
+    {
+        var run = await ChildProcess.RunSuiteAsync("--rule", Rule, "--seed", "12");
+
+        run.ExitCode.Should().Be(0, "{0}", run);
+        var latest = new DirectoryInfo(Path.Combine(Repository.Root, "reports", "latest"));
+        latest.LinkTarget.Should().MatchRegex(@"^\d{8}-\d{6}-\d{3}$", "the link is relative, to a timestamped folder beside it");
+        run.StandardOutput.Should().Contain($"Report: {latest.FullName}/index.html");
+        File.Exists(Path.Combine(Repository.Root, "reports", latest.LinkTarget!, "summary.md")).Should().BeTrue();
+    }
+
+    [Test]
     public async Task A_secret_env_naming_an_unset_variable_exits_2()
     {
         var run = await ChildProcess.RunSuiteAsync("--secret-env", "SELFTEST_SURELY_UNSET_VARIABLE", "--out", TempDirectory.Create("secret-env"));
