@@ -42,6 +42,20 @@ public sealed class CorePlumbingTests
     }
 
     [Test]
+    public void A_curl_line_names_the_provisioning_key_and_cookies_as_variables()
+    {
+        var actor = new Actor("provisioner", "provisioning", null, null, null);
+        using var request = new HttpRequestMessage();
+        request.Headers.TryAddWithoutValidation(ApiClient.ProvisioningKeyHeader, "key-value-123456");
+        request.Headers.TryAddWithoutValidation("Cookie", "session=cookie-value-654321");
+
+        var curl = CurlLine.For(actor, "GET", "http://127.0.0.1:5000/api/anomalies", request.Headers, null, new Redactor());
+
+        curl.Should().Contain("-H \"X-Provisioning-Key: $PROVISIONING_KEY\"").And.Contain("-H \"Cookie: $COOKIE\"");
+        curl.Should().NotContain("key-value-123456").And.NotContain("cookie-value-654321");
+    }
+
+    [Test]
     public void The_per_test_seed_is_stable_across_processes_and_differs_between_tests()
     {
         StableSeed.For(42, "Suite.Test_a").Should().Be(StableSeed.For(42, "Suite.Test_a"));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AnomaliesConformance.Core;
+using AnomaliesConformance.Core.Http;
 using AnomaliesConformance.Core.Profiles;
 using AnomaliesConformance.Core.Running;
 
@@ -22,22 +23,34 @@ var expectations = new Option<string[]>("--expect") { Description = "Declare the
 var image = new Option<string?>("--image") { Description = "A server image to start with Testcontainers and check (host network)" };
 var imagePort = new Option<int>("--image-port") { Description = "The loopback port the image listens on", DefaultValueFactory = _ => 8080 };
 var imageEnvironment = new Option<string[]>("--image-env") { Description = "Environment of the image's container, K=V (repeatable)" };
+var tests = new Option<string[]>("--test") { Description = "Run only the tests with this full name or name (NAME[,NAME]); with --replay, which test to replay" };
+var waivers = new Option<string?>("--waivers") { Description = "Waiver file (YAML, see specs/waivers.md): failing rules it names are reported waived until the waiver expires" };
+var replay = new Option<string?>("--replay") { Description = "Re-run one test of an earlier run (its folder, results.json or exchanges.ndjson) with that run's seed and faults, and list old and new exchanges side by side" };
+var secretEnv = new Option<string[]>("--secret-env") { Description = "Names of environment variables whose values are secrets to redact from every report and the console (NAME[,NAME])" };
+var serverCoverage = new Option<bool>("--server-coverage") { Description = "Measure which reference server code the run exercised (coverlet + ReportGenerator, into server-coverage/); slower" };
 var referenceServer = new Option<string?>("--reference-server") { Description = "Path of the reference server dll (default: the repository's build output)" };
 
 var root = new RootCommand("Checks an Anomalies API target against specs/rules.yaml and writes reports/latest/.")
 {
-    target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, specs, referenceServer, expectations, image, imagePort, imageEnvironment, profile, keepFixtures, sweep,
+    target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, specs, referenceServer, expectations,
+    image, imagePort, imageEnvironment, profile, keepFixtures, sweep, tests, waivers, replay, secretEnv, serverCoverage,
 };
+
+// Everything printed goes through the redactor the run registers its tokens with.
+var redactor = new Redactor();
+var stdout = new RedactingTextWriter(Console.Out, redactor);
+var stderr = new RedactingTextWriter(Console.Error, redactor);
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {
     foreach (var error in parse.Errors)
     {
-        Console.Error.WriteLine($"usage error: {error.Message}");
+        stderr.WriteLine($"usage error: {error.Message}");
     }
 
-    Console.Error.WriteLine("see --help");
+    stderr.WriteLine("see --help");
+    stderr.Flush();
     return ConformanceRunner.ExitUsage;
 }
 
@@ -54,7 +67,8 @@ try
         return 0;
     }
 
-    var settings = Settings();
+    var replayPlan = parse.GetValue(replay) is { } replayPath ? ReplayPlan.Load(replayPath, Split(parse.GetValue(tests)).SingleOrDefault()) : null;
+    var settings = Settings(replayPlan);
     if (parse.GetValue(sweep) is { } ledger)
     {
         return await Sweeper.RunAsync(
@@ -62,28 +76,35 @@ try
             parse.GetValue(target) is null ? null : settings.TargetUrl,
             settings.ProvisioningKey ?? throw new ConfigurationException("--sweep needs --provisioning-key (or ANOMALIES_PROVISIONING_KEY, or a --profile)"),
             settings.RequestTimeout,
-            Console.Out);
+            stdout);
     }
 
-    return await ConformanceRunner.RunAsync(settings, typeof(Program).Assembly, Console.Out);
+    var exitCode = await ConformanceRunner.RunAsync(settings, typeof(Program).Assembly, stdout, redactor);
+    replayPlan?.WriteComparison(settings.OutputDirectory, stdout);
+    return exitCode;
 }
 catch (ConfigurationException e)
 {
-    Console.Error.WriteLine($"configuration error: {e.Message}");
+    stderr.WriteLine($"configuration error: {e.Message}");
     return ConformanceRunner.ExitUsage;
 }
 catch (SetupException e)
 {
-    Console.Error.WriteLine($"target unreachable or setup failed: {e.Message}");
+    stderr.WriteLine($"target unreachable or setup failed: {e.Message}");
     return ConformanceRunner.ExitTargetUnreachable;
 }
 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
 {
-    Console.Error.WriteLine($"setup failed: {e.Message}");
+    stderr.WriteLine($"setup failed: {e.Message}");
     return ConformanceRunner.ExitTargetUnreachable;
 }
+finally
+{
+    stdout.Flush();
+    stderr.Flush();
+}
 
-RunSettings Settings()
+RunSettings Settings(ReplayPlan? replayPlan)
 {
     var targetProfile = parse.GetValue(profile) is { } profilePath
         ? TargetProfileLoader.Load(Path.GetFullPath(profilePath), Environment.GetEnvironmentVariable)
@@ -116,6 +137,17 @@ RunSettings Settings()
     }
 
     var faults = Split(parse.GetValue(referenceFaults));
+    if (replayPlan is not null && external is null && faults.Count == 0)
+    {
+        // The recorded faults are part of what made the test fail on the embedded reference server.
+        faults = replayPlan.Faults.ToList();
+    }
+
+    if (replayPlan is not null && parse.GetValue(seed) is not null)
+    {
+        throw new ConfigurationException("--replay uses the seed of the run it replays; leave out --seed");
+    }
+
     if (external is not null && faults.Count > 0)
     {
         throw new ConfigurationException($"--reference-fault applies only to the embedded reference server, not to {external}");
@@ -164,8 +196,13 @@ RunSettings Settings()
         ReferenceFaults = faults,
         OutputDirectory = outputDirectory,
         LatestLink = latest,
-        Seed = parse.GetValue(seed) ?? Random.Shared.Next(1, int.MaxValue),
-        RuleFilter = Split(parse.GetValue(rules)),
+        Seed = replayPlan?.Seed ?? parse.GetValue(seed) ?? Random.Shared.Next(1, int.MaxValue),
+        RuleFilter = replayPlan is null ? Split(parse.GetValue(rules)) : [],
+        TestFilter = replayPlan is null ? Split(parse.GetValue(tests)) : [replayPlan.TestId],
+        WaiversPath = parse.GetValue(waivers),
+        Secrets = SecretsFromEnvironment(parse.GetValue(secretEnv)).Concat(targetProfile?.Secrets ?? []).ToList(),
+        InteractiveConsole = IsTerminal(),
+        ServerCoverage = parse.GetValue(serverCoverage),
         Workers = parse.GetValue(workers),
         RequestTimeout = requestTimeout,
         SpecsDirectory = specsDirectory,
@@ -177,13 +214,31 @@ RunSettings Settings()
             .ToDictionary(g => g.Key, g => g.Last().Value),
         Canary = targetProfile?.Canary,
         KeepFixtures = parse.GetValue(keepFixtures),
-        Secrets = targetProfile?.Secrets ?? [],
         Image = containerImage,
         ImagePort = parse.GetValue(imagePort),
         // Environment values may hold commas, so --image-env is repeated rather than comma-joined.
         ImageEnvironment = Pairs("--image-env", parse.GetValue(imageEnvironment), splitCommas: false),
     };
 }
+
+static List<string> SecretsFromEnvironment(string[]? names)
+{
+    var secrets = new List<string>();
+    foreach (var name in Split(names))
+    {
+        secrets.Add(Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+            ? value
+            : throw new ConfigurationException($"--secret-env: environment variable {name} is not set"));
+    }
+
+    return secrets;
+}
+
+// A progress line redrawn in place only on a terminal; CI logs and pipes get plain lines without control sequences.
+static bool IsTerminal() =>
+    !Console.IsOutputRedirected
+    && Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } term && term != "dumb"
+    && !string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
 static Dictionary<string, string> Pairs(string option, string[]? values, bool splitCommas = true)
 {

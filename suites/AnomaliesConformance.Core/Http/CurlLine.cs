@@ -21,9 +21,12 @@ public static class CurlLine
 
         foreach (var header in headers.Where(h => !h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase)))
         {
+            // Session cookies are credentials like tokens: the line names a variable, never the value.
             var value = header.Key.Equals(ApiClient.ProvisioningKeyHeader, StringComparison.OrdinalIgnoreCase)
                 ? "$PROVISIONING_KEY"
-                : string.Join(", ", header.Value);
+                : header.Key.Equals("Cookie", StringComparison.OrdinalIgnoreCase)
+                    ? "$COOKIE"
+                    : string.Join(", ", header.Value);
             line.Append(" -H \"").Append(header.Key).Append(": ").Append(value).Append('"');
         }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace AnomaliesConformance.Core.Http;
@@ -10,15 +11,19 @@ namespace AnomaliesConformance.Core.Http;
 public sealed class ExchangeRecorder : IDisposable
 {
     private static readonly AsyncLocal<string?> ScopeOverride = new();
-    private static readonly JsonSerializerOptions NdjsonOptions = new(JsonSerializerDefaults.Web);
+    // Relaxed escaping keeps secrets as the redactor knows them (no \u002B for '+'), so the line's own
+    // redaction pass can find any the exchange's redaction missed.
+    private static readonly JsonSerializerOptions NdjsonOptions = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Exchange>> byTest = new(StringComparer.Ordinal);
     private readonly StreamWriter? ndjson;
+    private readonly Redactor? redactor;
     private readonly Lock ndjsonLock = new();
     private long sequence;
 
-    public ExchangeRecorder(string? ndjsonPath)
+    public ExchangeRecorder(string? ndjsonPath, Redactor? redactor = null)
     {
+        this.redactor = redactor;
         if (ndjsonPath is not null)
         {
             ndjson = new StreamWriter(ndjsonPath, append: false) { AutoFlush = false };
@@ -64,6 +69,7 @@ public sealed class ExchangeRecorder : IDisposable
         if (ndjson is not null)
         {
             var line = JsonSerializer.Serialize(exchange, NdjsonOptions);
+            line = redactor?.Redact(line) ?? line;
             lock (ndjsonLock)
             {
                 ndjson.WriteLine(line);
@@ -73,6 +79,15 @@ public sealed class ExchangeRecorder : IDisposable
 
     public IReadOnlyList<Exchange> ForTest(string testId) =>
         byTest.TryGetValue(testId, out var queue) ? queue.OrderBy(e => e.Sequence).ToList() : [];
+
+    /// <summary>Writes the exchanges so far to exchanges.ndjson, so the file is complete when the reports are written.</summary>
+    public void Flush()
+    {
+        lock (ndjsonLock)
+        {
+            ndjson?.Flush();
+        }
+    }
 
     public void Dispose()
     {

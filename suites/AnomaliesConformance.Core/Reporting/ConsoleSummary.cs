@@ -2,20 +2,37 @@ using AnomaliesConformance.Core.Running;
 
 namespace AnomaliesConformance.Core.Reporting;
 
-/// <summary>The end-of-run summary on the console: verdict, counts, failing rules, where the report is.</summary>
+/// <summary>The end-of-run summary on the console: verdict, a table of counts, failing rules, stale waivers, where the report is.</summary>
 public static class ConsoleSummary
 {
+    private const int MaxListedRules = 40;
+
     public static void Write(RunReport report, TextWriter console, string reportDirectory)
     {
         console.WriteLine();
         console.WriteLine(report.Conformant ? "VERDICT: CONFORMANT (every checked MUST rule passed)" : "VERDICT: NOT CONFORMANT");
-        console.WriteLine($"  MUST rules passed:   {report.PassRate("MUST")}");
-        console.WriteLine($"  SHOULD rules passed: {report.PassRate("SHOULD")}");
-        console.WriteLine($"  rules:  {report.RuleCount(Verdicts.Passed)} passed, {report.RuleCount(Verdicts.Failed)} failed, {report.RuleCount(Verdicts.Inconclusive)} inconclusive, {report.RuleCount(Verdicts.Skipped)} not checked");
-        console.WriteLine($"  tests:  {report.TestCount(Verdicts.Passed)} passed, {report.TestCount(Verdicts.Failed)} failed, {report.TestCount(Verdicts.TargetError)} target errors, {report.TestCount(Verdicts.Skipped) + report.TestCount(Verdicts.Inconclusive)} skipped or inconclusive");
-        foreach (var rule in report.Rules.Where(r => r.Verdict is Verdicts.Failed or Verdicts.Inconclusive))
+        console.WriteLine($"  {"",-14} {"passed",7} {"failed",7} {"skipped",8} {"inconcl.",9} {"waived",7}  pass rate");
+        foreach (var level in new[] { "MUST", "SHOULD" })
+        {
+            console.WriteLine($"  {level + " rules",-14} {report.RuleCount(level, Verdicts.Passed),7} {report.RuleCount(level, Verdicts.Failed),7} {report.RuleCount(level, Verdicts.Skipped),8} {report.RuleCount(level, Verdicts.Inconclusive),9} {report.RuleCount(level, Verdicts.Waived),7}  {report.PassRate(level)}");
+        }
+
+        console.WriteLine($"  {"tests",-14} {report.TestCount(Verdicts.Passed),7} {report.TestCount(Verdicts.Failed),7} {report.TestCount(Verdicts.Skipped),8} {report.TestCount(Verdicts.Inconclusive),9} {report.TestCount(Verdicts.Waived),7}" +
+            (report.TestCount(Verdicts.TargetError) > 0 ? $"  + {report.TestCount(Verdicts.TargetError)} target errors" : ""));
+        var listed = report.Rules.Where(r => r.Verdict is Verdicts.Failed or Verdicts.Inconclusive).ToList();
+        foreach (var rule in listed.Take(MaxListedRules))
         {
             console.WriteLine($"  {rule.Verdict.ToUpperInvariant(),-12} {rule.Rule.Id} ({rule.Rule.Level}): {rule.Rule.Summary}");
+        }
+
+        if (listed.Count > MaxListedRules)
+        {
+            console.WriteLine($"  ... and {listed.Count - MaxListedRules} more in the report");
+        }
+
+        foreach (var waiver in report.Waivers.Where(w => w.IsStale))
+        {
+            console.WriteLine($"  STALE WAIVER {waiver.Waiver.Id} ({waiver.Waiver.Rule}): {waiver.Explanation}");
         }
 
         if (report.Canary is { } canary)
@@ -30,6 +47,6 @@ public static class ConsoleSummary
             console.WriteLine($"  SUITE DEFECT: tests name rule {unknown}, which specs/rules.yaml does not define");
         }
 
-        console.WriteLine($"Report: {Path.Combine(reportDirectory, "index.html")} (also results.json, junit.xml, exchanges.ndjson)");
+        console.WriteLine($"Report: {Path.Combine(reportDirectory, "index.html")} (also summary.md, results.json, junit.xml, results.trx, exchanges.ndjson)");
     }
 }

@@ -4,10 +4,14 @@ using AnomaliesConformance.Core.Running;
 
 namespace AnomaliesConformance.Core.Reporting;
 
-/// <summary>Writes junit.xml: one test case per check, the rule id leading its name, failures with their narrative.</summary>
+/// <summary>
+/// Renders junit.xml: one test case per check, the rule id leading its name, failures with their narrative
+/// (rule, doc sentence, role, request and response, curl). Waived and inconclusive checks are skipped cases
+/// whose message says why, since JUnit has no such outcomes.
+/// </summary>
 public static class JunitWriter
 {
-    public static void Write(RunReport report, string path)
+    public static string Render(RunReport report)
     {
         var suites = report.Tests
             .GroupBy(t => t.Fixture)
@@ -18,7 +22,7 @@ public static class JunitWriter
                 new XAttribute("tests", group.Count()),
                 new XAttribute("failures", group.Count(t => t.Verdict is Verdicts.Failed)),
                 new XAttribute("errors", group.Count(t => t.Verdict is Verdicts.TargetError)),
-                new XAttribute("skipped", group.Count(t => t.Verdict is Verdicts.Skipped or Verdicts.Inconclusive)),
+                new XAttribute("skipped", group.Count(t => t.Verdict is Verdicts.Skipped or Verdicts.Inconclusive or Verdicts.Waived)),
                 new XAttribute("time", Seconds(group.Sum(t => t.DurationSeconds))),
                 group.Select(test => Case(test, report))));
         var root = new XElement(
@@ -29,7 +33,7 @@ public static class JunitWriter
             new XAttribute("errors", report.TestCount(Verdicts.TargetError)),
             new XAttribute("time", Seconds(report.Duration.TotalSeconds)),
             suites);
-        new XDocument(new XDeclaration("1.0", "utf-8", null), root).Save(path);
+        return Xml.ToText(new XDocument(new XDeclaration("1.0", "utf-8", null), root));
     }
 
     private static XElement Case(TestOutcome test, RunReport report)
@@ -47,7 +51,7 @@ public static class JunitWriter
             case Verdicts.TargetError:
                 element.Add(new XElement("error", new XAttribute("message", FirstLine(test.Message)), FailureNarrative.For(test, report)));
                 break;
-            case Verdicts.Skipped or Verdicts.Inconclusive:
+            case Verdicts.Skipped or Verdicts.Inconclusive or Verdicts.Waived:
                 element.Add(new XElement("skipped", new XAttribute("message", $"{test.Verdict}: {test.Message}")));
                 break;
         }

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AnomaliesConformance.Core.Running;
@@ -9,7 +10,11 @@ public static class ResultsJsonWriter
 {
     public const string SchemaId = "anomalies-conformance/results/v1";
 
-    public static void Write(RunReport report, string path)
+    // Relaxed escaping keeps text as written (no \u002B for '+'), so the final redaction pass over the file
+    // text sees every secret as the redactor knows it; the output is a file, never inlined into HTML.
+    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string Render(RunReport report)
     {
         JsonNode? Counts(Func<string, int> count) => new JsonObject
         {
@@ -72,12 +77,28 @@ public static class ResultsJsonWriter
                 ["removed"] = new JsonObject(report.Cleanup.Removed.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))),
                 ["remaining"] = new JsonObject(report.Cleanup.Remaining.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))),
             },
+            ["waivers"] = new JsonArray(report.Waivers.Select(w => (JsonNode?)new JsonObject
+            {
+                ["id"] = w.Waiver.Id,
+                ["rule"] = w.Waiver.Rule,
+                ["reason"] = w.Waiver.Reason,
+                ["owner"] = w.Waiver.Owner,
+                ["expires"] = w.Waiver.Expires.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                ["state"] = w.State,
+                ["stale"] = w.IsStale,
+                ["explanation"] = w.Explanation,
+            }).ToArray()),
+            ["spec_coverage"] = report.SpecCoveragePage,
+            ["server_coverage"] = report.ServerCoveragePage,
             ["unknown_rule_ids"] = new JsonArray(report.UnknownRuleIds.Select(i => (JsonNode?)i).ToArray()),
             ["rules"] = new JsonArray(report.Rules.Select(r => (JsonNode?)new JsonObject
             {
                 ["id"] = r.Rule.Id,
                 ["level"] = r.Rule.Level,
                 ["area"] = r.Rule.Area,
+                ["summary"] = r.Rule.Summary,
+                ["endpoints"] = new JsonArray(r.Rule.Endpoints.Select(e => (JsonNode?)e).ToArray()),
+                ["waived_by"] = r.WaivedBy?.Id,
                 ["verdict"] = r.Verdict,
                 ["tests"] = r.Tests.Count,
                 ["note"] = r.Note,
@@ -93,6 +114,7 @@ public static class ResultsJsonWriter
             {
                 ["id"] = t.Id,
                 ["name"] = t.Name,
+                ["fixture"] = t.Fixture,
                 ["rules"] = new JsonArray(t.Rules.Select(r => (JsonNode?)r).ToArray()),
                 ["verdict"] = t.Verdict,
                 ["duration_seconds"] = Math.Round(t.DurationSeconds, 3),
@@ -100,6 +122,6 @@ public static class ResultsJsonWriter
                 ["exchanges"] = t.Exchanges.Count,
             }).ToArray()),
         };
-        File.WriteAllText(path, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return document.ToJsonString(Options);
     }
 }

@@ -3,16 +3,19 @@ using AnomaliesConformance.Core.Running;
 
 namespace AnomaliesConformance.Core.Reporting;
 
-/// <summary>The verdict of one catalogue rule, from the tests tagged with it.</summary>
-public sealed record RuleVerdict(Rule Rule, string Verdict, IReadOnlyList<TestOutcome> Tests, string? Note);
+/// <summary>The verdict of one catalogue rule, from the tests tagged with it (and the waiver that covers it, if any).</summary>
+public sealed record RuleVerdict(Rule Rule, string Verdict, IReadOnlyList<TestOutcome> Tests, string? Note)
+{
+    public Waiver? WaivedBy { get; init; }
+}
 
-/// <summary>Everything the report writers render: rules, tests, target, seed and timing.</summary>
 /// <summary>The profile's canary anomaly, read before and after the run.</summary>
 public sealed record CanaryCheck(string Anomaly, bool Unchanged);
 
 /// <summary>The teardown of what the run provisioned, and whether the inventory shows nothing left.</summary>
 public sealed record CleanupCheck(string Run, IReadOnlyDictionary<string, long> Removed, IReadOnlyDictionary<string, long> Remaining, bool Verified);
 
+/// <summary>Everything the report writers render: rules, tests, target, seed, timing, findings and waivers.</summary>
 public sealed record RunReport
 {
     public required string Target { get; init; }
@@ -28,13 +31,20 @@ public sealed record RunReport
     public RunFindings Findings { get; init; } = new();
     public CanaryCheck? Canary { get; init; }
     public CleanupCheck? Cleanup { get; init; }
+    public IReadOnlyList<WaiverOutcome> Waivers { get; init; } = [];
+    /// <summary>Relative link to the spec coverage page of this run, or null when the run produced none.</summary>
+    public string? SpecCoveragePage { get; init; }
+    /// <summary>Relative link to the reference server's code coverage page (--server-coverage), or null.</summary>
+    public string? ServerCoveragePage { get; init; }
 
-    /// <summary>Every MUST rule that was checked passed, and nothing could not be judged.</summary>
+    /// <summary>Every MUST rule that was checked passed (or is waived), nothing could not be judged, and the canary is untouched.</summary>
     public bool Conformant => UnknownRuleIds.Count == 0 && Canary?.Unchanged != false && Rules
         .Where(r => r.Rule.IsMust)
         .All(r => r.Verdict is Verdicts.Passed or Verdicts.Skipped or Verdicts.Waived);
 
     public int RuleCount(string verdict) => Rules.Count(r => r.Verdict == verdict);
+
+    public int RuleCount(string level, string verdict) => Rules.Count(r => r.Rule.Level == level && r.Verdict == verdict);
 
     public int TestCount(string verdict) => Tests.Count(t => t.Verdict == verdict);
 
@@ -43,6 +53,8 @@ public sealed record RunReport
         var checkedRules = Rules.Where(r => r.Rule.Level == level && r.Verdict != Verdicts.Skipped).ToList();
         return checkedRules.Count == 0 ? "n/a" : $"{checkedRules.Count(r => r.Verdict == Verdicts.Passed)}/{checkedRules.Count}";
     }
+
+    public Rule? FindRule(string id) => Rules.FirstOrDefault(r => r.Rule.Id == id)?.Rule;
 
     public static RunReport Build(
         RuleCatalogue catalogue,
@@ -53,16 +65,28 @@ public sealed record RunReport
         TimeSpan duration,
         IReadOnlyList<string> faults,
         string specVersion,
-        RunFindings? findings = null)
+        RunFindings? findings = null,
+        IReadOnlyList<Waiver>? waivers = null)
     {
-        var byRule = tests.SelectMany(t => t.Rules.Select(r => (Rule: r, Test: t)))
-            .GroupBy(x => x.Rule, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(x => x.Test).ToList(), StringComparer.Ordinal);
+        var raw = VerdictsByRule(catalogue, tests);
+        var waiverOutcomes = (waivers ?? []).Select(w => Judge(w, raw.TryGetValue(w.Rule, out var ruleVerdict) ? ruleVerdict.Verdict : Verdicts.Skipped, DateOnly.FromDateTime(started.UtcDateTime))).ToList();
+        var appliedByRule = waiverOutcomes.Where(o => o.State == WaiverStates.Applied)
+            .GroupBy(o => o.Waiver.Rule, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Waiver, StringComparer.Ordinal);
+
+        // A failing test is waived when every rule it checks is waived; one unwaived rule keeps it failed.
+        var judgedTests = tests.Select(t =>
+            t.Verdict is Verdicts.Failed or Verdicts.TargetError && t.Rules.Count > 0 && t.Rules.All(appliedByRule.ContainsKey)
+                ? t with { Verdict = Verdicts.Waived, Message = $"waived by {string.Join(", ", t.Rules.Select(r => appliedByRule[r].Id).Distinct())}; was {t.Verdict}: {t.Message}" }
+                : t).ToList();
+        var byRule = TestsByRule(judgedTests);
         var rules = catalogue.Rules.Select(rule =>
         {
             var ruleTests = byRule.GetValueOrDefault(rule.Id) ?? [];
-            var (verdict, note) = Aggregate(ruleTests);
-            return new RuleVerdict(rule, verdict, ruleTests, note);
+            var (verdict, note) = raw[rule.Id];
+            return appliedByRule.TryGetValue(rule.Id, out var waiver)
+                ? new RuleVerdict(rule, Verdicts.Waived, ruleTests, $"{verdict}, waived by {waiver.Id} until {waiver.Expires:yyyy-MM-dd}: {waiver.Reason}") { WaivedBy = waiver }
+                : new RuleVerdict(rule, verdict, ruleTests, note);
         }).ToList();
         var unknown = byRule.Keys.Where(id => catalogue.Find(id) is null).Order(StringComparer.Ordinal).ToList();
         return new RunReport
@@ -74,10 +98,40 @@ public sealed record RunReport
             Faults = faults,
             SpecVersion = specVersion,
             Rules = rules,
-            Tests = tests,
+            Tests = judgedTests,
             UnknownRuleIds = unknown,
             Findings = findings ?? new RunFindings(),
+            Waivers = waiverOutcomes,
         };
+    }
+
+    private static Dictionary<string, List<TestOutcome>> TestsByRule(IEnumerable<TestOutcome> tests) =>
+        tests.SelectMany(t => t.Rules.Select(r => (Rule: r, Test: t)))
+            .GroupBy(x => x.Rule, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(x => x.Test).ToList(), StringComparer.Ordinal);
+
+    private static Dictionary<string, (string Verdict, string? Note)> VerdictsByRule(RuleCatalogue catalogue, IReadOnlyList<TestOutcome> tests)
+    {
+        var byRule = TestsByRule(tests);
+        return catalogue.Rules.ToDictionary(r => r.Id, r => Aggregate(byRule.GetValueOrDefault(r.Id) ?? []), StringComparer.Ordinal);
+    }
+
+    private static WaiverOutcome Judge(Waiver waiver, string ruleVerdict, DateOnly runDate)
+    {
+        if (ruleVerdict == Verdicts.Passed)
+        {
+            return new WaiverOutcome(waiver, WaiverStates.RulePasses, $"rule {waiver.Rule} passes now: delete this waiver");
+        }
+
+        if (ruleVerdict == Verdicts.Skipped)
+        {
+            return new WaiverOutcome(waiver, WaiverStates.NotChecked, $"no test of this run checked rule {waiver.Rule}");
+        }
+
+        // A waiver holds through its expiry date and lapses the day after.
+        return waiver.Expires < runDate
+            ? new WaiverOutcome(waiver, WaiverStates.Expired, $"expired on {waiver.Expires:yyyy-MM-dd}: rule {waiver.Rule} is reported {ruleVerdict}; renew the waiver or fix the target")
+            : new WaiverOutcome(waiver, WaiverStates.Applied, $"rule {waiver.Rule} is {ruleVerdict}, reported waived until {waiver.Expires:yyyy-MM-dd}");
     }
 
     private static (string Verdict, string? Note) Aggregate(IReadOnlyList<TestOutcome> tests)

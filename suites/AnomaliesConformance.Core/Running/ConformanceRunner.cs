@@ -20,33 +20,44 @@ public static class ConformanceRunner
     public const int ExitUsage = 2;
     public const int ExitTargetUnreachable = 3;
 
-    public static async Task<int> RunAsync(RunSettings settings, Assembly suite, TextWriter console)
+    /// <param name="redactor">Shared with the caller's console and error writers, so tokens the run learns are redacted there too.</param>
+    public static async Task<int> RunAsync(RunSettings settings, Assembly suite, TextWriter console, Redactor? redactor = null)
     {
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        var catalogue = RuleCatalogue.Load(settings.RulesPath);
-        var contract = OpenApiContract.Load(Path.Combine(settings.SpecsDirectory, "anomalies.openapi.yaml"));
-        Directory.CreateDirectory(settings.OutputDirectory);
-
-        var redactor = new Redactor();
-        var provisioningKey = settings.ProvisioningKey ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
-        redactor.Register(provisioningKey, "<provisioning-key>");
+        redactor ??= new Redactor();
         foreach (var secret in settings.Secrets)
         {
-            redactor.Register(secret, "<profile-secret>");
+            redactor.Register(secret, "<secret>");
         }
+
+        var catalogue = RuleCatalogue.Load(settings.RulesPath);
+        var contract = OpenApiContract.Load(Path.Combine(settings.SpecsDirectory, "anomalies.openapi.yaml"));
+        var waivers = settings.WaiversPath is null ? [] : WaiverFile.Load(settings.WaiversPath, catalogue);
+        Directory.CreateDirectory(settings.OutputDirectory);
+
+        var provisioningKey = settings.ProvisioningKey ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+        redactor.Register(provisioningKey, "<provisioning-key>");
         console.WriteLine($"Anomalies API conformance run, seed {settings.Seed} (rerun with --seed {settings.Seed})");
 
+        if (settings.ServerCoverage && (settings.TargetUrl is not null || settings.Image is not null))
+        {
+            throw new ConfigurationException("--server-coverage measures the embedded reference server; it cannot be combined with --target or --image");
+        }
+
+        await using var coverage = settings.ServerCoverage
+            ? await ServerCoverage.InstrumentAsync(ReferenceServerProcess.LocateDll(settings.ReferenceServerDll), TimeSpan.FromMinutes(3))
+            : null;
         await using var container = settings.Image is null
             ? null
             : await StartContainerAsync(settings, console);
         await using var server = settings.TargetUrl is null && container is null
-            ? await StartReferenceServerAsync(settings, provisioningKey, console)
+            ? await StartReferenceServerAsync(settings, coverage?.InstrumentedDll, provisioningKey, console)
             : null;
         var target = settings.TargetUrl ?? container?.Url ?? server!.Url;
         console.WriteLine($"Target: {target}");
 
-        using var recorder = new ExchangeRecorder(Path.Combine(settings.OutputDirectory, "exchanges.ndjson"));
+        using var recorder = new ExchangeRecorder(Path.Combine(settings.OutputDirectory, "exchanges.ndjson"), redactor);
         using var api = new ApiClient(target, recorder, redactor, settings.RequestTimeout);
         using var ledger = new RunLedger(Path.Combine(settings.OutputDirectory, "ledger.ndjson"), settings.RunId, target);
         recorder.Observer = ledger.Observe;
@@ -79,12 +90,13 @@ public static class ConformanceRunner
         var canaryBefore = settings.Canary is null ? null : await ReadCanaryAsync(api, cast["admin"], settings.Canary, before: true);
         var run = new ConformanceRun(settings, api, recorder, redactor, catalogue, provisioning, cast);
         ConformanceRun.Install(run);
-        var outcomes = new EmbeddedTestRunner(recorder, console).Run(suite, settings.RuleFilter, settings.Workers, settings.Seed);
+        var progress = new ConsoleProgress(console, settings.InteractiveConsole, rules => rules.Select(catalogue.Find).FirstOrDefault(r => r is not null)?.Area);
+        var outcomes = new EmbeddedTestRunner(recorder, progress).Run(suite, settings.RuleFilter, settings.TestFilter, settings.Workers, settings.Seed);
         if (outcomes.Count == 0)
         {
-            throw new ConfigurationException(settings.RuleFilter.Count == 0
+            throw new ConfigurationException(settings.RuleFilter.Count == 0 && settings.TestFilter.Count == 0
                 ? "the suite holds no tests"
-                : $"no test checks rule(s) {string.Join(", ", settings.RuleFilter)}");
+                : $"no test matches {string.Join(" and ", new[] { settings.RuleFilter.Count > 0 ? $"rule(s) {string.Join(", ", settings.RuleFilter)}" : null, settings.TestFilter.Count > 0 ? $"test(s) {string.Join(", ", settings.TestFilter)}" : null }.OfType<string>())}");
         }
 
         CanaryCheck? canary = null;
@@ -95,6 +107,14 @@ public static class ConformanceRunner
         }
 
         var cleanup = settings.KeepFixtures ? null : await TearDownAsync(provisioning, ledger, settings.RunId, console);
+
+        recorder.Flush();
+        if (coverage is not null)
+        {
+            await server!.StopAsync(TimeSpan.FromSeconds(30));
+            console.WriteLine($"Server code coverage: {await coverage.ReportAsync(settings.OutputDirectory, TimeSpan.FromMinutes(3))}");
+        }
+
         var report = RunReport.Build(
             catalogue,
             outcomes,
@@ -104,7 +124,8 @@ public static class ConformanceRunner
             clock.Elapsed,
             settings.ReferenceFaults,
             contract.Info.Version,
-            run.Findings);
+            run.Findings,
+            waivers);
         report = report with { Canary = canary, Cleanup = cleanup };
         if (container is not null && !report.Conformant)
         {
@@ -112,7 +133,7 @@ public static class ConformanceRunner
             await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "container.log"), redactor.Redact(await container.LogsAsync()));
         }
 
-        WriteReports(report, settings, console);
+        WriteReports(report, settings, console, redactor);
         if (cleanup is { Verified: false })
         {
             // Leftover fixtures on a shared target matter more than the verdict: say so with the setup code.
@@ -130,9 +151,9 @@ public static class ConformanceRunner
         return container;
     }
 
-    private static async Task<ReferenceServerProcess> StartReferenceServerAsync(RunSettings settings, string provisioningKey, TextWriter console)
+    private static async Task<ReferenceServerProcess> StartReferenceServerAsync(RunSettings settings, string? instrumentedDll, string provisioningKey, TextWriter console)
     {
-        var dll = ReferenceServerProcess.LocateDll(settings.ReferenceServerDll);
+        var dll = instrumentedDll ?? ReferenceServerProcess.LocateDll(settings.ReferenceServerDll);
         var server = await ReferenceServerProcess.StartAsync(dll, provisioningKey, settings.ReferenceFaults, TimeSpan.FromSeconds(60));
         console.WriteLine(settings.ReferenceFaults.Count == 0
             ? "Started the embedded reference server"
@@ -210,12 +231,10 @@ public static class ConformanceRunner
         }
     }
 
-    private static void WriteReports(RunReport report, RunSettings settings, TextWriter console)
+    private static void WriteReports(RunReport report, RunSettings settings, TextWriter console, Redactor redactor)
     {
         var outDir = settings.OutputDirectory;
-        ResultsJsonWriter.Write(report, Path.Combine(outDir, "results.json"));
-        JunitWriter.Write(report, Path.Combine(outDir, "junit.xml"));
-        HtmlReportWriter.Write(report, Path.Combine(outDir, "index.html"));
+        report = ReportSet.Write(report, outDir, redactor);
         if (settings.LatestLink is not null)
         {
             PointLatestAt(settings.LatestLink, outDir);

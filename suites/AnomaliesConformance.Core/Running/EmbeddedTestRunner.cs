@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Security;
 using AnomaliesConformance.Core.Http;
+using AnomaliesConformance.Core.Reporting;
 using NUnit.Framework.Api;
 using NUnit.Framework.Interfaces;
 using NUnit.Framework.Internal;
@@ -11,9 +12,9 @@ namespace AnomaliesConformance.Core.Running;
 /// Runs the suite's NUnit tests in this process through NUnit's own framework API (what NUnitLite wraps),
 /// in parallel, and turns each result into a <see cref="TestOutcome"/> with its recorded exchanges.
 /// </summary>
-public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, TextWriter console)
+public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgress progress)
 {
-    public IReadOnlyList<TestOutcome> Run(Assembly suite, IReadOnlyList<string> ruleFilter, int workers, int seed)
+    public IReadOnlyList<TestOutcome> Run(Assembly suite, IReadOnlyList<string> ruleFilter, IReadOnlyList<string> testFilter, int workers, int seed)
     {
         var runner = new NUnitTestAssemblyRunner(new DefaultTestAssemblyBuilder());
         runner.Load(suite, new Dictionary<string, object>
@@ -22,16 +23,31 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, TextWriter con
             [NUnit.FrameworkPackageSettings.RandomSeed] = seed,
             [NUnit.FrameworkPackageSettings.SynchronousEvents] = false,
         });
-        var filter = ruleFilter.Count == 0
-            ? TestFilter.Empty
-            : TestFilter.FromXml("<filter><or>" + string.Concat(ruleFilter.Select(r => $"<cat>{SecurityElement.Escape(r)}</cat>")) + "</or></filter>");
-        var total = runner.CountTestCases(filter);
-        var listener = new ProgressListener(console, total);
-        var result = runner.Run(listener, filter);
+        var filter = Filter(ruleFilter, testFilter);
+        progress.Begin(runner.CountTestCases(filter));
+        var result = runner.Run(new ProgressListener(progress), filter);
+        progress.End();
 
         var outcomes = new List<TestOutcome>();
         Collect(result, outcomes);
         return outcomes;
+    }
+
+    /// <summary>Tests of any of the rules (NUnit categories) and, when given, with one of these full names or names.</summary>
+    private static TestFilter Filter(IReadOnlyList<string> ruleFilter, IReadOnlyList<string> testFilter)
+    {
+        var parts = new List<string>();
+        if (ruleFilter.Count > 0)
+        {
+            parts.Add("<or>" + string.Concat(ruleFilter.Select(r => $"<cat>{SecurityElement.Escape(r)}</cat>")) + "</or>");
+        }
+
+        if (testFilter.Count > 0)
+        {
+            parts.Add("<or>" + string.Concat(testFilter.Select(t => $"<test>{SecurityElement.Escape(t)}</test><name>{SecurityElement.Escape(t)}</name>")) + "</or>");
+        }
+
+        return parts.Count == 0 ? TestFilter.Empty : TestFilter.FromXml("<filter><and>" + string.Concat(parts) + "</and></filter>");
     }
 
     private void Collect(ITestResult result, List<TestOutcome> outcomes)
@@ -101,42 +117,22 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, TextWriter con
         _ => Verdicts.Failed,
     };
 
-    /// <summary>One progress line per finished tenth of the run and one line per failure: readable in CI logs.</summary>
-    private sealed class ProgressListener(TextWriter console, int total) : ITestListener
+    /// <summary>Feeds NUnit's events to the console progress.</summary>
+    private sealed class ProgressListener(ConsoleProgress progress) : ITestListener
     {
-        private readonly Lock gate = new();
-        private int done;
-        private int failed;
-        private int lastTenth;
-
         public void TestStarted(ITest test)
         {
+            if (!test.IsSuite)
+            {
+                progress.TestStarted(RulesOf(test));
+            }
         }
 
         public void TestFinished(ITestResult result)
         {
-            if (result.Test.IsSuite)
+            if (!result.Test.IsSuite)
             {
-                return;
-            }
-
-            lock (gate)
-            {
-                done++;
-                var verdict = VerdictOf(result);
-                if (verdict is Verdicts.Failed or Verdicts.TargetError)
-                {
-                    failed++;
-                    var rules = string.Join(",", RulesOf(result.Test));
-                    console.WriteLine($"  {verdict.ToUpperInvariant()} [{rules}] {result.Test.Name}");
-                }
-
-                var tenth = total == 0 ? 10 : done * 10 / total;
-                if (tenth > lastTenth)
-                {
-                    lastTenth = tenth;
-                    console.WriteLine($"  progress: {done}/{total} checks, {failed} failing");
-                }
+                progress.TestFinished(VerdictOf(result), RulesOf(result.Test), result.Test.Name);
             }
         }
 

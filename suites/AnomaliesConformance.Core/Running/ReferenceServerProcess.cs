@@ -127,6 +127,34 @@ public sealed class ReferenceServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the server the way a service manager would (SIGTERM), so it shuts down and runs its exit
+    /// handlers (an instrumented server writes its coverage hits then); killed if it has not exited in time.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+        {
+            await (kill?.WaitForExitAsync() ?? Task.CompletedTask);
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!process.HasExited)

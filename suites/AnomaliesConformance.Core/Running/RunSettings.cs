@@ -30,8 +30,17 @@ public sealed record RunSettings
     public IReadOnlyDictionary<string, string> Expectations { get; init; } = new Dictionary<string, string>();
     /// <summary>An anomaly (id or UUID) the run must leave untouched: read before and after, compared.</summary>
     public string? Canary { get; init; }
-    /// <summary>Further values to redact everywhere (the profile's `secrets`).</summary>
+
+    /// <summary>Run only tests with these full names or names (e.g. the one test a --replay re-runs).</summary>
+    public IReadOnlyList<string> TestFilter { get; init; } = [];
+    /// <summary>A waiver file (specs/waivers.md) applied when the report is built.</summary>
+    public string? WaiversPath { get; init; }
+    /// <summary>Values that must never reach a report or the console, beside the tokens and keys the run learns itself (--secret-env, the profile's `secrets`).</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
+    /// <summary>The console is a terminal: one progress line redrawn in place. Otherwise plain lines, no control sequences.</summary>
+    public bool InteractiveConsole { get; init; }
+    /// <summary>Measure which reference server code the run exercised (coverlet + ReportGenerator); slower.</summary>
+    public bool ServerCoverage { get; init; }
 
     public string RulesPath => Path.Combine(SpecsDirectory, "rules.yaml");
 }
