@@ -13,13 +13,15 @@ var seed = new Option<int?>("--seed") { Description = "Seed of the fixture data 
 var rules = new Option<string[]>("--rule") { Description = "Run only the tests of these rule ids (ID[,ID])" };
 var workers = new Option<int>("--workers") { Description = "Tests run in parallel by this many workers", DefaultValueFactory = _ => 4 };
 var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for any one answer of the target", DefaultValueFactory = _ => 30 };
+var retries = new Option<int>("--retries") { Description = "Times a GET is sent again after a 429 or 503 answer, with backoff honouring Retry-After (0: never)", DefaultValueFactory = _ => 3 };
+var rateLimit = new Option<int?>("--rate-limit") { Description = "Send at most this many requests per second (all workers together); default: no limit" };
 var specs = new Option<string?>("--specs") { Description = "Folder holding rules.yaml and anomalies.openapi.yaml (default: the repository's specs/)" };
 var expectations = new Option<string[]>("--expect") { Description = "Declare the expected answer of a disputed behaviour, KEY=VALUE (a rule's profile_key); without it such rules are observed, not judged" };
 var referenceServer = new Option<string?>("--reference-server") { Description = "Path of the reference server dll (default: the repository's build output)" };
 
 var root = new RootCommand("Checks an Anomalies API target against specs/rules.yaml and writes reports/latest/.")
 {
-    target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, specs, referenceServer, expectations,
+    target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, retries, rateLimit, specs, referenceServer, expectations,
 };
 
 var parse = root.Parse(args);
@@ -100,6 +102,16 @@ RunSettings Settings()
         throw new ConfigurationException("--timeout: must be between 1 and 3600 seconds");
     }
 
+    if (parse.GetValue(retries) is < 0 or > 10)
+    {
+        throw new ConfigurationException("--retries: must be between 0 and 10");
+    }
+
+    if (parse.GetValue(rateLimit) is < 1 or > 100_000)
+    {
+        throw new ConfigurationException("--rate-limit: must be between 1 and 100000 requests per second");
+    }
+
     var repository = parse.GetValue(specs) is null || parse.GetValue(output) is null ? RepositoryLayout.Root() : null;
     var specsDirectory = parse.GetValue(specs) ?? Path.Combine(repository!, "specs");
     if (!Directory.Exists(specsDirectory))
@@ -131,6 +143,8 @@ RunSettings Settings()
         RuleFilter = Split(parse.GetValue(rules)),
         Workers = parse.GetValue(workers),
         RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+        MaxRetries = parse.GetValue(retries),
+        RateLimitPerSecond = parse.GetValue(rateLimit),
         SpecsDirectory = specsDirectory,
         ReferenceServerDll = parse.GetValue(referenceServer),
         Expectations = Expectations(parse.GetValue(expectations)),

@@ -47,6 +47,11 @@ public static class HtmlReportWriter
         Row("SHOULD rules passed", report.PassRate("SHOULD"));
         Row("Rules", $"{report.RuleCount(Verdicts.Passed)} passed, {report.RuleCount(Verdicts.Failed)} failed, {report.RuleCount(Verdicts.Skipped)} skipped, {report.RuleCount(Verdicts.Inconclusive)} inconclusive, {report.RuleCount(Verdicts.Waived)} waived");
         Row("Tests", $"{report.TestCount(Verdicts.Passed)} passed, {report.TestCount(Verdicts.Failed)} failed, {report.TestCount(Verdicts.TargetError)} target errors, {report.TestCount(Verdicts.Skipped)} skipped, {report.TestCount(Verdicts.Inconclusive)} inconclusive");
+        Row("Requests", $"timeout {report.RequestPolicy.Timeout.TotalSeconds:0.#} s, up to {report.RequestPolicy.MaxRetries} retries of a GET after 429/503, "
+            + (report.RequestPolicy.RateLimitPerSecond is { } limit ? $"at most {limit} requests/s" : "no rate limit"));
+        Row("Retries", report.TotalRetries == 0
+            ? "none"
+            : $"{report.TotalRetries} request(s) sent again after a refusal ({report.Tests.Count(t => t.Retries > 0)} tests, {report.SetupRetries} during setup)");
         Row("Spec version", report.SpecVersion);
         Row("Seed", report.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Row("Started", report.Started.ToString("u"));
@@ -112,11 +117,14 @@ public static class HtmlReportWriter
     {
         html.Append("<details").Append(open ? " open" : "").Append("><summary>").Append(E(title)).Append(": #").Append(exchange.Sequence).Append(' ')
             .Append(E(exchange.Actor)).Append(' ').Append(E(exchange.Method)).Append(' ').Append(E(exchange.Url)).Append(" → ")
-            .Append(exchange.TransportError is null ? exchange.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no answer").Append("</summary>");
+            .Append(E(exchange.Outcome)).Append(exchange.IsRetry ? $" (attempt {exchange.Attempt})" : "").Append("</summary>");
         html.Append("<p>curl:</p><pre class=\"curl\">").Append(E(exchange.Curl)).Append("</pre>");
         html.Append("<p>Request</p><pre>").Append(E(exchange.Method + " " + exchange.Url + "\n" + Headers(exchange.RequestHeaders) + "\n" + (exchange.RequestBody ?? ""))).Append("</pre>");
-        var response = exchange.TransportError ?? $"{exchange.Status}\n{Headers(exchange.ResponseHeaders)}\n{exchange.ResponseBody}" +
-            (exchange.ResponseBodyTruncated ? $"\n… truncated; the body had {exchange.ResponseBodyBytes} characters" : "");
+        var response = exchange.Status == 0
+            ? $"no answer: {exchange.TransportError}"
+            : $"{exchange.Status}\n{Headers(exchange.ResponseHeaders)}\n{exchange.ResponseBody}" +
+              (exchange.ResponseBodyTruncated ? $"\n… truncated; the body had {exchange.ResponseBodyBytes} characters" : "") +
+              (exchange.TransportError is null ? "" : $"\n… then: {exchange.TransportError}");
         html.Append("<p>Response</p><pre>").Append(E(response)).Append("</pre></details>");
     }
 
@@ -138,7 +146,13 @@ public static class HtmlReportWriter
 
                 foreach (var test in rule.Tests)
                 {
-                    html.Append("<div><span class=\"v v-").Append(test.Verdict).Append("\">").Append(test.Verdict).Append("</span> ").Append(E(test.Name)).Append("</div>");
+                    html.Append("<div><span class=\"v v-").Append(test.Verdict).Append("\">").Append(test.Verdict).Append("</span> ").Append(E(test.Name));
+                    if (test.Retries > 0)
+                    {
+                        html.Append("<br><small>").Append(E(test.Message ?? "")).Append("</small>");
+                    }
+
+                    html.Append("</div>");
                 }
 
                 html.Append("</td></tr>");

@@ -1,4 +1,5 @@
 using AnomaliesConformance.Core.Catalogue;
+using AnomaliesConformance.Core.Http;
 using AnomaliesConformance.Core.Running;
 
 namespace AnomaliesConformance.Core.Reporting;
@@ -20,6 +21,12 @@ public sealed class RunReport
     /// <summary>Tests that name a rule missing from the catalogue: a defect of the suite, reported loudly.</summary>
     public required IReadOnlyList<string> UnknownRuleIds { get; init; }
     public RunFindings Findings { get; init; } = new();
+    /// <summary>Timeout, retries and rate limit the run used: part of what a verdict was reached under.</summary>
+    public RequestPolicy RequestPolicy { get; init; } = new();
+    /// <summary>Retries during run setup (readiness probe, cast provisioning), which belong to no test.</summary>
+    public int SetupRetries { get; init; }
+
+    public int TotalRetries => SetupRetries + Tests.Sum(t => t.Retries);
 
     /// <summary>Every MUST rule that was checked passed, and nothing could not be judged.</summary>
     public bool Conformant => UnknownRuleIds.Count == 0 && Rules
@@ -45,7 +52,9 @@ public sealed class RunReport
         TimeSpan duration,
         IReadOnlyList<string> faults,
         string specVersion,
-        RunFindings? findings = null)
+        RunFindings? findings = null,
+        RequestPolicy? requestPolicy = null,
+        int setupRetries = 0)
     {
         var byRule = tests.SelectMany(t => t.Rules.Select(r => (Rule: r, Test: t)))
             .GroupBy(x => x.Rule, StringComparer.Ordinal)
@@ -69,6 +78,8 @@ public sealed class RunReport
             Tests = tests,
             UnknownRuleIds = unknown,
             Findings = findings ?? new RunFindings(),
+            RequestPolicy = requestPolicy ?? new RequestPolicy(),
+            SetupRetries = setupRetries,
         };
     }
 
@@ -95,8 +106,13 @@ public sealed class RunReport
             return (Verdicts.Inconclusive, tests.First(t => t.Verdict == Verdicts.Inconclusive).Message);
         }
 
-        return tests.All(t => t.Verdict == Verdicts.Skipped)
-            ? (Verdicts.Skipped, tests[0].Message)
-            : (Verdicts.Passed, null);
+        if (tests.All(t => t.Verdict == Verdicts.Skipped))
+        {
+            return (Verdicts.Skipped, tests[0].Message);
+        }
+
+        // A pass the target first refused is still a pass, but never a silent one.
+        var retries = tests.Sum(t => t.Retries);
+        return (Verdicts.Passed, retries == 0 ? null : $"passed after {retries} retried request(s): see the tests' messages");
     }
 }

@@ -48,7 +48,6 @@ public sealed class ConformanceRun(
     {
         var builder = new WorldBuilder(RunPrefix, StableSeed.For(Settings.Seed, testId));
         describe(builder);
-        var answer = await Provisioning.BatchAsync(builder.ToBatch(CastUserIds), ct);
-        return builder.ToWorld(answer);
+        return await Provisioning.BatchAsync(builder.ToBatch(CastUserIds), builder.ToWorld, ct);
     }
 }

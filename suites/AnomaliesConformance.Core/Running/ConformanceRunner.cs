@@ -20,6 +20,8 @@ public static class ConformanceRunner
     public const int ExitUsage = 2;
     public const int ExitTargetUnreachable = 3;
 
+    private const string SetupScope = "run-setup";
+
     public static async Task<int> RunAsync(RunSettings settings, Assembly suite, TextWriter console)
     {
         var started = DateTimeOffset.UtcNow;
@@ -40,12 +42,12 @@ public static class ConformanceRunner
         console.WriteLine($"Target: {target}");
 
         using var recorder = new ExchangeRecorder(Path.Combine(settings.OutputDirectory, "exchanges.ndjson"));
-        using var api = new ApiClient(target, recorder, redactor, settings.RequestTimeout);
+        using var api = new ApiClient(target, recorder, redactor, settings.RequestPolicy);
         await WaitUntilAnsweringAsync(api, settings.RequestTimeout);
 
         var provisioning = new ProvisioningClient(api, provisioningKey);
         IReadOnlyDictionary<string, Actor> cast;
-        using (ExchangeRecorder.Scope("run-setup"))
+        using (ExchangeRecorder.Scope(SetupScope))
         {
             try
             {
@@ -76,7 +78,9 @@ public static class ConformanceRunner
             clock.Elapsed,
             settings.ReferenceFaults,
             contract.Info.Version,
-            run.Findings);
+            run.Findings,
+            settings.RequestPolicy,
+            recorder.ForTest(SetupScope).Count(e => e.IsRetry));
         WriteReports(report, settings, console);
         return report.Conformant ? ExitConformant : ExitNotConformant;
     }
@@ -94,7 +98,7 @@ public static class ConformanceRunner
     private static async Task WaitUntilAnsweringAsync(ApiClient api, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        using (ExchangeRecorder.Scope("run-setup"))
+        using (ExchangeRecorder.Scope(SetupScope))
         {
             while (true)
             {

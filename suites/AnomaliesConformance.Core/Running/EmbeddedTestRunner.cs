@@ -26,7 +26,7 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, TextWriter con
             ? TestFilter.Empty
             : TestFilter.FromXml("<filter><or>" + string.Concat(ruleFilter.Select(r => $"<cat>{SecurityElement.Escape(r)}</cat>")) + "</or></filter>");
         var total = runner.CountTestCases(filter);
-        var listener = new ProgressListener(console, total);
+        var listener = new ProgressListener(console, total, recorder);
         var result = runner.Run(listener, filter);
 
         var outcomes = new List<TestOutcome>();
@@ -62,17 +62,18 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, TextWriter con
 
     private TestOutcome Outcome(ITestResult result)
     {
-        var rules = RulesOf(result.Test);
+        var exchanges = recorder.ForTest(result.Test.FullName);
+        var (verdict, message) = Judge(result, exchanges);
         return new TestOutcome
         {
             Id = result.Test.FullName,
             Name = result.Test.Name,
             Fixture = result.Test.ClassName ?? result.Test.FullName,
-            Rules = rules,
-            Verdict = VerdictOf(result),
-            Message = string.IsNullOrWhiteSpace(result.Message) ? null : result.Message.Trim(),
+            Rules = RulesOf(result.Test),
+            Verdict = verdict,
+            Message = message,
             DurationSeconds = result.Duration,
-            Exchanges = recorder.ForTest(result.Test.FullName),
+            Exchanges = exchanges,
         };
     }
 
@@ -101,8 +102,39 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, TextWriter con
         _ => Verdicts.Failed,
     };
 
+    /// <summary>
+    /// The verdict and message of a test, from NUnit's result and the exchanges the test made. A test that
+    /// failed right at target trouble (its last exchange got no answer, a 5xx, or a 429) is a target error
+    /// whatever assertion noticed it: the rule's behaviour was never shown. Retries are always named, so a
+    /// pass that needed them is never silent.
+    /// </summary>
+    public static (string Verdict, string? Message) Judge(ITestResult result, IReadOnlyList<Exchange> exchanges)
+    {
+        var verdict = VerdictOf(result);
+        var message = string.IsNullOrWhiteSpace(result.Message) ? null : result.Message.Trim();
+        if (verdict == Verdicts.Failed && exchanges.Count > 0 && TargetTrouble.Of(exchanges[^1]) is { } trouble)
+        {
+            var last = exchanges[^1];
+            verdict = Verdicts.TargetError;
+            message = $"{TargetErrorException.TargetErrorPrefix}{last.Method} {last.Url} as {last.Actor}: {trouble}; the check could not judge the rule."
+                + $"\nThe check that stopped the test: {message}";
+        }
+
+        var retried = exchanges.Where(e => e.IsRetry).ToList();
+        if (retried.Count > 0)
+        {
+            var refusals = exchanges.Where(e => TargetTrouble.Of(e) is not null && exchanges.Any(r => r.IsRetry && r.Url == e.Url && r.Attempt == e.Attempt + 1)).ToList();
+            var note = $"{retried.Count} request(s) were sent again after the target refused them: "
+                + string.Join("; ", refusals.Take(5).Select(e => $"{e.Status} to {e.Method} {e.Url}"))
+                + (refusals.Count > 5 ? $"; and {refusals.Count - 5} more" : "");
+            message = message is null ? $"passed after retries. {note}" : $"{message}\n{note}";
+        }
+
+        return (verdict, message);
+    }
+
     /// <summary>One progress line per finished tenth of the run and one line per failure: readable in CI logs.</summary>
-    private sealed class ProgressListener(TextWriter console, int total) : ITestListener
+    private sealed class ProgressListener(TextWriter console, int total, ExchangeRecorder recorder) : ITestListener
     {
         private readonly Lock gate = new();
         private int done;
@@ -123,7 +155,7 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, TextWriter con
             lock (gate)
             {
                 done++;
-                var verdict = VerdictOf(result);
+                var (verdict, _) = Judge(result, recorder.ForTest(result.Test.FullName));
                 if (verdict is Verdicts.Failed or Verdicts.TargetError)
                 {
                     failed++;
