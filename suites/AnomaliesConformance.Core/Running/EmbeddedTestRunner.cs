@@ -112,6 +112,10 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, TextWriter con
     {
         var verdict = VerdictOf(result);
         var message = string.IsNullOrWhiteSpace(result.Message) ? null : result.Message.Trim();
+        if (verdict == Verdicts.TargetError)
+        {
+            message = WithoutExceptionNames(message!);
+        }
         if (verdict == Verdicts.Failed && exchanges.Count > 0 && TargetTrouble.Of(exchanges[^1]) is { } trouble)
         {
             var last = exchanges[^1];
@@ -131,6 +135,17 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, TextWriter con
         }
 
         return (verdict, message);
+    }
+
+    /// <summary>
+    /// NUnit words an exception as "Type : message" followed by "  ----> InnerType : ..." lines; a target
+    /// error's message already says what went wrong, so a reader sees it without the .NET type names.
+    /// </summary>
+    private static string WithoutExceptionNames(string message)
+    {
+        var start = message.IndexOf(TargetErrorException.TargetErrorPrefix, StringComparison.Ordinal);
+        var lines = message[Math.Max(start, 0)..].Split('\n').Where(line => !line.TrimStart().StartsWith("---->", StringComparison.Ordinal));
+        return string.Join('\n', lines).Trim();
     }
 
     /// <summary>One progress line per finished tenth of the run and one line per failure: readable in CI logs.</summary>
