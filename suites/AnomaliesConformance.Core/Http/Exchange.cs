@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AnomaliesConformance.Core.Http;
 
 /// <summary>One HTTP request and its response, secrets already redacted, as reports and replays need it.</summary>
@@ -31,9 +33,11 @@ public sealed record Exchange
     public required string Curl { get; init; }
 
     /// <summary>Was this a retry, i.e. did the suite ask again after a refusal?</summary>
+    [JsonIgnore]
     public bool IsRetry => Attempt > 1;
 
     /// <summary>"200", "503", or "no answer (reason)" / "200, then: reason" for reports.</summary>
+    [JsonIgnore]
     public string Outcome => TransportError is null
         ? Status.ToString(System.Globalization.CultureInfo.InvariantCulture)
         : Status == 0 ? $"no answer ({TransportError})" : $"{Status}, then: {TransportError}";
