@@ -195,7 +195,7 @@ internal sealed class FaultyRun(string output, ChildProcessResult process)
 
     public string Output { get; } = output;
     public ChildProcessResult Process { get; } = process;
-    public JsonObject Results => JsonNode.Parse(File.ReadAllText(Path.Combine(Output, "results.json")))!.AsObject();
+    public JsonObject Results => ResultsFile.Load(Output).Document;
 
     public IReadOnlyList<TestRecord> Tests => Results["tests"]!.AsArray().Select(t => new TestRecord(
         t!["id"]!.GetValue<string>(),
@@ -204,8 +204,7 @@ internal sealed class FaultyRun(string output, ChildProcessResult process)
         t["retries"]!.GetValue<int>(),
         t["last_exchange"] as JsonObject)).ToList();
 
-    public string RuleVerdict(string id) =>
-        Results["rules"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == id)!["verdict"]!.GetValue<string>();
+    public string RuleVerdict(string id) => ResultsFile.Load(Output).Rule(id)["verdict"]!.GetValue<string>();
 
     public IReadOnlyList<JsonObject> Exchanges(string testId) => AllExchanges().Where(e => e["testId"]!.GetValue<string>() == testId).ToList();
 
