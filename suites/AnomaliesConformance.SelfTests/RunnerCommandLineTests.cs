@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using AnomaliesConformance.SelfTests.Support;
 using FluentAssertions;
 using NUnit.Framework;
@@ -43,6 +44,35 @@ public sealed class RunnerCommandLineTests
 
         run.ExitCode.Should().Be(3, "{0}", run);
         run.StandardError.Should().Contain("http://127.0.0.1:9");
+    }
+
+    [TestCase("--rate-limit", "0")]
+    [TestCase("--retries", "11")]
+    public async Task An_out_of_range_request_policy_exits_2_and_names_the_option(string option, string value)
+    {
+        var run = await ChildProcess.RunSuiteAsync(option, value, "--out", TempDirectory.Create("bad-policy"));
+
+        run.ExitCode.Should().Be(2, "{0}", run);
+        run.StandardError.Should().Contain(option);
+    }
+
+    [Test]
+    public async Task A_rate_limit_holds_the_whole_run_to_that_many_requests_per_second()
+    {
+        var output = TempDirectory.Create("rate-limit");
+
+        var run = await ChildProcess.RunSuiteAsync("--rate-limit", "10", "--rule", "GET-BY-ID,GET-BY-UUID,COMMENTS-NEWEST-FIRST,HISTORY-RECORDS-CHANGES,PERM-WRITE-AUTHOR", "--out", output);
+
+        run.ExitCode.Should().Be(0, "{0}", run);
+        var starts = File.ReadLines(Path.Combine(output, "exchanges.ndjson"))
+            .Select(line => JsonNode.Parse(line)!["startedAt"]!.GetValue<DateTimeOffset>())
+            .Order()
+            .ToList();
+        starts.Should().HaveCountGreaterThan(25, "the run must send enough requests for the limit to show");
+        // Any 11 consecutive requests span at least a second (less a tick of timer jitter).
+        var tightest = starts.Zip(starts.Skip(10), (first, eleventh) => eleventh - first).Min();
+        tightest.Should().BeGreaterThan(TimeSpan.FromSeconds(0.9), "at most 10 requests start in any second");
+        ResultsFile.Load(output).Document["request_policy"]!["rate_limit_per_second"]!.GetValue<int>().Should().Be(10);
     }
 
     [Test]

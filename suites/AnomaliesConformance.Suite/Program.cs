@@ -15,6 +15,8 @@ var seed = new Option<int?>("--seed") { Description = "Seed of the fixture data 
 var rules = new Option<string[]>("--rule") { Description = "Run only the tests of these rule ids (ID[,ID])" };
 var workers = new Option<int>("--workers") { Description = "Tests run in parallel by this many workers", DefaultValueFactory = _ => 4 };
 var timeout = new Option<int?>("--timeout") { Description = "Seconds to wait for any one answer of the target (default 30, or the profile's)" };
+var retries = new Option<int>("--retries") { Description = "Times a GET is sent again after a 429 or 503 answer, with backoff honouring Retry-After (0: never)", DefaultValueFactory = _ => 3 };
+var rateLimit = new Option<int?>("--rate-limit") { Description = "Send at most this many requests per second (all workers together); default: the profile's, else no limit" };
 var keepFixtures = new Option<bool>("--keep-fixtures") { Description = "Leave what the run provisioned on the target (default: tear it down and verify)" };
 var sweep = new Option<string?>("--sweep") { Description = "Remove what the run(s) of this ledger.ndjson left on the target, and verify; then exit" };
 var profile = new Option<string?>("--profile") { Description = "Target profile (YAML or JSON, specs/profile.md): URL, provisioning key, expectations, canary, secrets" };
@@ -32,7 +34,7 @@ var referenceServer = new Option<string?>("--reference-server") { Description = 
 
 var root = new RootCommand("Checks an Anomalies API target against specs/rules.yaml and writes reports/latest/.")
 {
-    target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, specs, referenceServer, expectations,
+    target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, retries, rateLimit, specs, referenceServer, expectations,
     image, imagePort, imageEnvironment, profile, keepFixtures, sweep, tests, waivers, replay, secretEnv, serverCoverage,
 };
 
@@ -169,6 +171,16 @@ RunSettings Settings(ReplayPlan? replayPlan)
         throw new ConfigurationException("--timeout: must be between 1 and 3600 seconds");
     }
 
+    if (parse.GetValue(retries) is < 0 or > 10)
+    {
+        throw new ConfigurationException("--retries: must be between 0 and 10");
+    }
+
+    if (parse.GetValue(rateLimit) is < 1 or > 100_000)
+    {
+        throw new ConfigurationException("--rate-limit: must be between 1 and 100000 requests per second");
+    }
+
     var repository = parse.GetValue(specs) is null || parse.GetValue(output) is null ? RepositoryLayout.Root() : null;
     var specsDirectory = parse.GetValue(specs) ?? Path.Combine(repository!, "specs");
     if (!Directory.Exists(specsDirectory))
@@ -205,6 +217,9 @@ RunSettings Settings(ReplayPlan? replayPlan)
         ServerCoverage = parse.GetValue(serverCoverage),
         Workers = parse.GetValue(workers),
         RequestTimeout = requestTimeout,
+        MaxRetries = parse.GetValue(retries),
+        // The profile's rate limit applies unless the command line gives one (fractions round down, at least 1).
+        RateLimitPerSecond = parse.GetValue(rateLimit) ?? (targetProfile?.RateLimitPerSecond is { } perSecond ? Math.Max(1, (int)perSecond) : null),
         SpecsDirectory = specsDirectory,
         ReferenceServerDll = parse.GetValue(referenceServer),
         // Expectations given on the command line win over the profile's.

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Threading.RateLimiting;
+using Polly;
 
 namespace AnomaliesConformance.Core.Http;
 
@@ -12,34 +14,54 @@ public sealed class ApiClient : IDisposable
 {
     public const string ProvisioningKeyHeader = "X-Provisioning-Key";
 
-    // Bodies past this size are cut: a 10 MB answer must not exhaust memory or the report.
-    private const int MaxBodyChars = 10 * 1024 * 1024;
+    /// <summary>Bodies past this size are cut: a 10 MB answer must not exhaust memory or the report.</summary>
+    public const int MaxBodyChars = 10 * 1024 * 1024;
     private const int MaxRecordedBodyChars = 64 * 1024;
 
     private readonly HttpClient http;
     private readonly ExchangeRecorder recorder;
     private readonly Redactor redactor;
+    private readonly RequestPolicy policy;
+    private readonly ResiliencePipeline<ApiResponse> retries;
+    private readonly RateLimiter? rateLimiter;
 
-    public ApiClient(Uri baseUrl, ExchangeRecorder recorder, Redactor redactor, TimeSpan timeout)
+    public ApiClient(Uri baseUrl, ExchangeRecorder recorder, Redactor redactor, RequestPolicy policy)
     {
         BaseUrl = baseUrl;
         this.recorder = recorder;
         this.redactor = redactor;
+        this.policy = policy;
+        retries = policy.BuildRetryPipeline(TimeProvider.System);
+        rateLimiter = policy.BuildRateLimiter();
         var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             MaxConnectionsPerServer = 32,
             AutomaticDecompression = System.Net.DecompressionMethods.All,
-            ConnectTimeout = timeout,
+            ConnectTimeout = policy.Timeout,
         };
-        http = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = timeout };
+        // The timeout is applied per request in SendOnceAsync, covering the body too: HttpClient's own
+        // timeout stops at the headers when the body is streamed.
+        http = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+    }
+
+    public ApiClient(Uri baseUrl, ExchangeRecorder recorder, Redactor redactor, TimeSpan timeout)
+        : this(baseUrl, recorder, redactor, new RequestPolicy { Timeout = timeout })
+    {
     }
 
     public Uri BaseUrl { get; }
 
+    public RequestPolicy Policy => policy;
+
     public Task<ApiResponse> GetAsync(Actor actor, string pathAndQuery, CancellationToken ct = default, string purpose = ExchangePurpose.Act) =>
         SendAsync(actor, HttpMethod.Get, pathAndQuery, null, null, ct, purpose);
 
+    /// <summary>
+    /// Sends one request and records every attempt as its own exchange. A 429 or 503 answer to a GET is
+    /// asked again (see <see cref="RequestPolicy"/>); the last answer is returned, refused or not, and the
+    /// refused attempts stay in the record so a report shows them.
+    /// </summary>
     public async Task<ApiResponse> SendAsync(
         Actor actor,
         HttpMethod method,
@@ -49,6 +71,28 @@ public sealed class ApiClient : IDisposable
         CancellationToken ct = default,
         string purpose = ExchangePurpose.Act)
     {
+        var attempt = 0;
+        return await retries.ExecuteAsync(
+            async token => await SendOnceAsync(actor, method, pathAndQuery, jsonBody, headers, ++attempt, purpose, token),
+            ct);
+    }
+
+    private async Task<ApiResponse> SendOnceAsync(
+        Actor actor,
+        HttpMethod method,
+        string pathAndQuery,
+        string? jsonBody,
+        IReadOnlyDictionary<string, string>? headers,
+        int attempt,
+        string purpose,
+        CancellationToken ct)
+    {
+        if (rateLimiter is not null)
+        {
+            // Waiting for the rate limit is not the target's time: the timeout starts after it.
+            using var lease = await rateLimiter.AcquireAsync(1, ct);
+        }
+
         using var request = new HttpRequestMessage(method, pathAndQuery.TrimStart('/'));
         if (actor.Token is not null)
         {
@@ -69,12 +113,13 @@ public sealed class ApiClient : IDisposable
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         // The request half of the exchange; the answer (or its absence) completes it below.
-        var sent = new Exchange
+        var exchange = new Exchange
         {
             Sequence = 0,
             TestId = ExchangeRecorder.CurrentTestId(),
             Actor = actor.Label,
             Purpose = purpose,
+            Attempt = attempt,
             Method = method.Method,
             Url = redactor.Redact(url),
             RequestHeaders = RedactedHeaders(request.Headers, request.Content?.Headers),
@@ -83,56 +128,73 @@ public sealed class ApiClient : IDisposable
             DurationMs = 0,
             Curl = CurlLine.For(actor, method.Method, url, request.Headers, jsonBody, redactor),
         };
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(policy.Timeout);
+        var body = new BodyReader();
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-            var (body, bytes, truncated) = await ReadBodyAsync(response, ct);
-            var exchange = sent with
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            exchange = exchange with
             {
-                Sequence = recorder.NextSequence(),
                 Status = (int)response.StatusCode,
                 ResponseHeaders = RedactedHeaders(response.Headers, response.Content.Headers),
-                ResponseBody = Cap(redactor.Redact(body)),
-                ResponseBodyBytes = bytes,
-                ResponseBodyTruncated = truncated || body.Length > MaxRecordedBodyChars,
-                DurationMs = clock.Elapsed.TotalMilliseconds,
             };
+            await body.ReadAsync(response, deadline.Token);
+            exchange = Answered(exchange, body, clock);
             recorder.Record(exchange);
-            return new ApiResponse(exchange, response.Content.Headers.ContentType?.ToString(), body);
+            return new ApiResponse(exchange, response.Content.Headers.ContentType?.ToString(), body.Text, body.Cut);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
         {
-            var exchange = sent with
+            var what = e is OperationCanceledException
+                ? $"no complete answer within {policy.Timeout.TotalSeconds:0.#} s"
+                : Describe(e);
+            if (exchange.Status != 0)
             {
-                Sequence = recorder.NextSequence(),
-                TransportError = redactor.Redact(e is TaskCanceledException ? $"no answer within {http.Timeout.TotalSeconds:0.#} s" : e.Message),
-                DurationMs = clock.Elapsed.TotalMilliseconds,
-            };
+                what = $"the answer broke off after {body.Chars} characters of its body: {what}";
+            }
+
+            exchange = Answered(exchange, body, clock) with { TransportError = redactor.Redact(what) };
             recorder.Record(exchange);
             throw new TargetErrorException($"{method.Method} {exchange.Url} as {actor.Label}: {exchange.TransportError}", exchange, e);
         }
     }
 
-    public void Dispose() => http.Dispose();
-
-    private static async Task<(string Body, long Bytes, bool Truncated)> ReadBodyAsync(HttpResponseMessage response, CancellationToken ct)
+    private Exchange Answered(Exchange exchange, BodyReader body, Stopwatch clock)
     {
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var buffer = new char[16 * 1024];
-        var text = new StringBuilder();
-        long total = 0;
-        int read;
-        while ((read = await reader.ReadAsync(buffer, ct)) > 0)
+        // Only what the record keeps is redacted (a 10 MB body would be slow to scan), with a margin so a
+        // secret straddling the cut is still caught whole.
+        var text = body.Text;
+        var kept = text.Length > MaxRecordedBodyChars + 4096 ? text[..(MaxRecordedBodyChars + 4096)] : text;
+        return exchange with
         {
-            total += read;
-            if (text.Length < MaxBodyChars)
+            Sequence = recorder.NextSequence(),
+            ResponseBody = exchange.Status == 0 ? null : Cap(redactor.Redact(kept)),
+            ResponseBodyBytes = body.Chars,
+            ResponseBodyTruncated = body.Cut || text.Length > MaxRecordedBodyChars,
+            DurationMs = clock.Elapsed.TotalMilliseconds,
+        };
+    }
+
+    /// <summary>The innermost message names the cause ("Connection refused", "reset by peer") without a stack.</summary>
+    private static string Describe(Exception e)
+    {
+        var messages = new List<string>();
+        for (var current = e; current is not null; current = current.InnerException)
+        {
+            if (!messages.Contains(current.Message, StringComparer.Ordinal))
             {
-                text.Append(buffer, 0, Math.Min(read, MaxBodyChars - text.Length));
+                messages.Add(current.Message);
             }
         }
 
-        return (text.ToString(), total, total > MaxBodyChars);
+        return string.Join(" <- ", messages.AsEnumerable().Reverse());
+    }
+
+    public void Dispose()
+    {
+        http.Dispose();
+        rateLimiter?.Dispose();
     }
 
     private static string? Cap(string? body) =>
@@ -157,4 +219,37 @@ public sealed class ApiClient : IDisposable
         _ when name.Equals(ProvisioningKeyHeader, StringComparison.OrdinalIgnoreCase) => "<redacted>",
         _ => redactor.Redact(value),
     };
+
+    /// <summary>
+    /// Reads a body up to <see cref="MaxBodyChars"/> and stops there: a body that never ends must not fill
+    /// memory. Keeps what arrived when the connection breaks, so the report shows how far the answer got.
+    /// </summary>
+    private sealed class BodyReader
+    {
+        private readonly StringBuilder text = new();
+
+        public long Chars { get; private set; }
+
+        public bool Cut { get; private set; }
+
+        public string Text => text.ToString();
+
+        public async Task ReadAsync(HttpResponseMessage response, CancellationToken ct)
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(ct);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var buffer = new char[16 * 1024];
+            int read;
+            while ((read = await reader.ReadAsync(buffer, ct)) > 0)
+            {
+                Chars += read;
+                text.Append(buffer, 0, Math.Min(read, MaxBodyChars - text.Length));
+                if (Chars > MaxBodyChars)
+                {
+                    Cut = true;
+                    return;
+                }
+            }
+        }
+    }
 }

@@ -1,10 +1,11 @@
+using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace AnomaliesConformance.Core.Http;
 
 /// <summary>What the target answered to one request, with the recorded exchange for failure reports.</summary>
-public sealed class ApiResponse(Exchange exchange, string? contentType, string body)
+public sealed class ApiResponse(Exchange exchange, string? contentType, string body, bool bodyCut = false)
 {
     private JsonNode? json;
     private bool parsed;
@@ -19,13 +20,35 @@ public sealed class ApiResponse(Exchange exchange, string? contentType, string b
         .Select(h => h.Value)
         .FirstOrDefault();
 
-    /// <summary>The body as JSON; a body that is not JSON is a target error, not a failed rule.</summary>
+    /// <summary>The body was longer than <see cref="ApiClient.MaxBodyChars"/>; <see cref="Body"/> holds its start only.</summary>
+    public bool BodyCut { get; } = bodyCut;
+
+    /// <summary>
+    /// The body as JSON. A body the suite cannot read as JSON is a target error, not a failed rule: not
+    /// JSON, cut short, over the size the suite reads, or labelled with a media type that is not JSON (a
+    /// client must not parse an HTML page because it happens to look like JSON). A missing Content-Type is
+    /// tolerated when the body parses.
+    /// </summary>
     public JsonNode Json
     {
         get
         {
             if (!parsed)
             {
+                if (BodyCut)
+                {
+                    throw new TargetErrorException(
+                        $"{Exchange.Method} {Exchange.Url} answered {Status} with a body of more than {ApiClient.MaxBodyChars} characters, which the suite does not read",
+                        Exchange);
+                }
+
+                if (ContentType is { } type && !IsJsonMediaType(type))
+                {
+                    throw new TargetErrorException(
+                        $"{Exchange.Method} {Exchange.Url} answered {Status} with Content-Type {type}, not JSON",
+                        Exchange);
+                }
+
                 try
                 {
                     json = JsonNode.Parse(Body);
@@ -56,6 +79,11 @@ public sealed class ApiResponse(Exchange exchange, string? contentType, string b
     public string Summary => $"{Exchange.Method} {Exchange.Url} as {Exchange.Actor} -> {Status}";
 
     public override string ToString() => $"{Summary}: {Truncate(Body, 600)}";
+
+    public static bool IsJsonMediaType(string contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var parsedType) && parsedType.MediaType is { } media
+        && (media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + $"... ({text.Length} chars)";
 }

@@ -19,6 +19,11 @@ public static class ConsoleSummary
 
         console.WriteLine($"  {"tests",-14} {report.TestCount(Verdicts.Passed),7} {report.TestCount(Verdicts.Failed),7} {report.TestCount(Verdicts.Skipped),8} {report.TestCount(Verdicts.Inconclusive),9} {report.TestCount(Verdicts.Waived),7}" +
             (report.TestCount(Verdicts.TargetError) > 0 ? $"  + {report.TestCount(Verdicts.TargetError)} target errors" : ""));
+        if (report.TotalRetries > 0)
+        {
+            console.WriteLine($"  retries: {report.TotalRetries} request(s) sent again after a 429 or 503 ({report.Tests.Count(t => t.Retries > 0)} tests, {report.SetupRetries} during setup)");
+        }
+
         var listed = report.Rules.Where(r => r.Verdict is Verdicts.Failed or Verdicts.Inconclusive).ToList();
         foreach (var rule in listed.Take(MaxListedRules))
         {

@@ -42,7 +42,7 @@ public static class FailureNarrative
             text.AppendLine("Exchanges leading up to it:");
             foreach (var exchange in test.Exchanges)
             {
-                text.AppendLine($"  #{exchange.Sequence} {exchange.Purpose} as {exchange.Actor}: {exchange.Method} {exchange.Url} -> {(exchange.TransportError is null ? exchange.Status : "no answer")}");
+                text.AppendLine($"  #{exchange.Sequence} {exchange.Purpose} as {exchange.Actor}: {exchange.Method} {exchange.Url} -> {exchange.Outcome}{(exchange.IsRetry ? $" (attempt {exchange.Attempt})" : "")}");
             }
         }
 
@@ -61,9 +61,9 @@ public static class FailureNarrative
             text.AppendLine($"  request body: {Preview(exchange.RequestBody)}");
         }
 
-        text.AppendLine(exchange.TransportError is null
-            ? $"  response: {exchange.Status}, body ({exchange.ResponseBodyBytes} chars): {Preview(exchange.ResponseBody)}"
-            : $"  response: none ({exchange.TransportError})");
+        text.AppendLine(exchange.Status == 0
+            ? $"  response: none ({exchange.TransportError})"
+            : $"  response: {exchange.Outcome}, body ({exchange.ResponseBodyBytes} chars): {Preview(exchange.ResponseBody)}");
         text.AppendLine($"  reproduce: {exchange.Curl}");
     }
 

@@ -108,6 +108,11 @@ public static class HtmlReportWriter
         Row("Seed", E(report.Seed.ToString(CultureInfo.InvariantCulture)) + $" (reproduce with <code>--seed {report.Seed.ToString(CultureInfo.InvariantCulture)}</code>)");
         Row("Started", E(report.Started.ToString("u", CultureInfo.InvariantCulture)));
         Row("Duration", E($"{report.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s"));
+        Row("Requests", E($"timeout {report.RequestPolicy.Timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s, up to {report.RequestPolicy.MaxRetries} retries of a GET after 429/503, "
+            + (report.RequestPolicy.RateLimitPerSecond is { } limit ? $"at most {limit.ToString(CultureInfo.InvariantCulture)} requests/s" : "no rate limit")));
+        Row("Retries", E(report.TotalRetries == 0
+            ? "none"
+            : $"{report.TotalRetries} request(s) sent again after a refusal ({report.Tests.Count(t => t.Retries > 0)} tests, {report.SetupRetries} during setup)"));
         if (report.Faults.Count > 0)
         {
             Row("Reference faults on", E(string.Join(", ", report.Faults)));
@@ -256,20 +261,25 @@ public static class HtmlReportWriter
     }
 
     private static string Status(Exchange exchange) =>
-        exchange.TransportError is null ? exchange.Status.ToString(CultureInfo.InvariantCulture) : "no answer";
+        exchange.Outcome + (exchange.IsRetry ? $" (attempt {exchange.Attempt})" : "");
 
     private static void ExchangeBody(Exchange exchange, StringBuilder html)
     {
         html.Append("<p>Request</p><pre class=\"request\">").Append(E($"{exchange.Method} {exchange.Url}\n{Headers(exchange.RequestHeaders)}")).Append("\n\n")
             .Append(E(Body(exchange.RequestBody, exchange.RequestBody?.Length ?? 0, false, exchange))).Append("</pre><p>Response</p><pre class=\"response\">");
-        if (exchange.TransportError is not null)
+        if (exchange.Status == 0)
         {
-            html.Append("no answer: ").Append(E(exchange.TransportError));
+            html.Append("no answer: ").Append(E(exchange.TransportError ?? ""));
         }
         else
         {
             html.Append(E($"{exchange.Status}\n{Headers(exchange.ResponseHeaders)}")).Append("\n\n")
                 .Append(E(Body(exchange.ResponseBody, exchange.ResponseBodyBytes, exchange.ResponseBodyTruncated, exchange)));
+            if (exchange.TransportError is not null)
+            {
+                // The answer started, then broke off (reset mid-body, never finished).
+                html.Append(E($"\n… then: {exchange.TransportError}"));
+            }
         }
 
         html.Append("</pre>");

@@ -54,6 +54,9 @@ public static class JunitWriter
             case Verdicts.Skipped or Verdicts.Inconclusive or Verdicts.Waived:
                 element.Add(new XElement("skipped", new XAttribute("message", $"{test.Verdict}: {test.Message}")));
                 break;
+            case Verdicts.Passed when test.Retries > 0:
+                element.Add(new XElement("system-out", test.Message));
+                break;
         }
 
         return element;

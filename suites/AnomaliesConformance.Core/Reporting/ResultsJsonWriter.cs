@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AnomaliesConformance.Core.Http;
 using AnomaliesConformance.Core.Running;
 
 namespace AnomaliesConformance.Core.Reporting;
@@ -41,6 +42,18 @@ public static class ResultsJsonWriter
             ["should_pass_rate"] = report.PassRate("SHOULD"),
             ["summary"] = Counts(report.RuleCount),
             ["test_summary"] = testCounts,
+            ["request_policy"] = new JsonObject
+            {
+                ["timeout_seconds"] = report.RequestPolicy.Timeout.TotalSeconds,
+                ["max_retries"] = report.RequestPolicy.MaxRetries,
+                ["rate_limit_per_second"] = report.RequestPolicy.RateLimitPerSecond,
+            },
+            ["retries"] = new JsonObject
+            {
+                ["total"] = report.TotalRetries,
+                ["setup"] = report.SetupRetries,
+                ["tests"] = report.Tests.Count(t => t.Retries > 0),
+            },
             ["observations"] = new JsonArray(report.Findings.Observations.Select(o => (JsonNode?)new JsonObject
             {
                 ["rule"] = o.Rule,
@@ -120,8 +133,25 @@ public static class ResultsJsonWriter
                 ["duration_seconds"] = Math.Round(t.DurationSeconds, 3),
                 ["message"] = t.Message,
                 ["exchanges"] = t.Exchanges.Count,
+                ["retries"] = t.Retries,
+                ["last_exchange"] = t.Verdict is Verdicts.Failed or Verdicts.TargetError && t.Exchanges.Count > 0 ? Brief(t.Exchanges[^1]) : null,
             }).ToArray()),
         };
         return document.ToJsonString(Options);
     }
+
+    /// <summary>The exchange a failing test stopped at, enough to find it in exchanges.ndjson and replay it.</summary>
+    private static JsonObject Brief(Exchange exchange) => new()
+    {
+        ["sequence"] = exchange.Sequence,
+        ["purpose"] = exchange.Purpose,
+        ["actor"] = exchange.Actor,
+        ["method"] = exchange.Method,
+        ["url"] = exchange.Url,
+        ["attempt"] = exchange.Attempt,
+        ["status"] = exchange.Status,
+        ["transport_error"] = exchange.TransportError,
+        ["response_body_chars"] = exchange.ResponseBodyBytes,
+        ["curl"] = exchange.Curl,
+    };
 }

@@ -1,4 +1,5 @@
 using AnomaliesConformance.Core.Catalogue;
+using AnomaliesConformance.Core.Http;
 using AnomaliesConformance.Core.Running;
 
 namespace AnomaliesConformance.Core.Reporting;
@@ -36,6 +37,12 @@ public sealed record RunReport
     public string? SpecCoveragePage { get; init; }
     /// <summary>Relative link to the reference server's code coverage page (--server-coverage), or null.</summary>
     public string? ServerCoveragePage { get; init; }
+    /// <summary>Timeout, retries and rate limit the run used: part of what a verdict was reached under.</summary>
+    public RequestPolicy RequestPolicy { get; init; } = new();
+    /// <summary>Retries during run setup (readiness probe, cast provisioning), which belong to no test.</summary>
+    public int SetupRetries { get; init; }
+
+    public int TotalRetries => SetupRetries + Tests.Sum(t => t.Retries);
 
     /// <summary>Every MUST rule that was checked passed (or is waived), nothing could not be judged, and the canary is untouched.</summary>
     public bool Conformant => UnknownRuleIds.Count == 0 && Canary?.Unchanged != false && Rules
@@ -66,7 +73,9 @@ public sealed record RunReport
         IReadOnlyList<string> faults,
         string specVersion,
         RunFindings? findings = null,
-        IReadOnlyList<Waiver>? waivers = null)
+        IReadOnlyList<Waiver>? waivers = null,
+        RequestPolicy? requestPolicy = null,
+        int setupRetries = 0)
     {
         var raw = VerdictsByRule(catalogue, tests);
         var waiverOutcomes = (waivers ?? []).Select(w => Judge(w, raw.TryGetValue(w.Rule, out var ruleVerdict) ? ruleVerdict.Verdict : Verdicts.Skipped, DateOnly.FromDateTime(started.UtcDateTime))).ToList();
@@ -102,6 +111,8 @@ public sealed record RunReport
             UnknownRuleIds = unknown,
             Findings = findings ?? new RunFindings(),
             Waivers = waiverOutcomes,
+            RequestPolicy = requestPolicy ?? new RequestPolicy(),
+            SetupRetries = setupRetries,
         };
     }
 
@@ -157,8 +168,13 @@ public sealed record RunReport
             return (Verdicts.Inconclusive, tests.First(t => t.Verdict == Verdicts.Inconclusive).Message);
         }
 
-        return tests.All(t => t.Verdict == Verdicts.Skipped)
-            ? (Verdicts.Skipped, tests[0].Message)
-            : (Verdicts.Passed, null);
+        if (tests.All(t => t.Verdict == Verdicts.Skipped))
+        {
+            return (Verdicts.Skipped, tests[0].Message);
+        }
+
+        // A pass the target first refused is still a pass, but never a silent one.
+        var retries = tests.Sum(t => t.Retries);
+        return (Verdicts.Passed, retries == 0 ? null : $"passed after {retries} retried request(s): see the tests' messages");
     }
 }

@@ -16,16 +16,18 @@ public static class CastProvisioner
             ["email"] = $"{runPrefix}.{m.Label}@conformance.example",
             ["role"] = m.GlobalRole,
         }).ToArray());
-        var answer = await provisioning.BatchAsync(new JsonObject { ["run"] = runPrefix, ["users"] = users });
-        var actors = new Dictionary<string, Actor>(StringComparer.Ordinal);
-        foreach (var member in CastMember.Everyone)
+        return await provisioning.BatchAsync(new JsonObject { ["run"] = runPrefix, ["users"] = users }, answer =>
         {
-            var user = answer["users"]?[member.Label] ?? throw new TargetErrorException($"provisioning did not answer user {member.Label}", null);
-            var token = user["token"]!.GetValue<string>();
-            redactor.Register(token, "<token:" + member.Label + ">");
-            actors[member.Label] = new Actor(member.Label, member.GlobalRole, member.TeamPermission, user["id"]!.GetValue<long>(), token);
-        }
+            var actors = new Dictionary<string, Actor>(StringComparer.Ordinal);
+            foreach (var member in CastMember.Everyone)
+            {
+                var user = answer["users"]?[member.Label] ?? throw new KeyNotFoundException($"no user {member.Label}");
+                var token = user["token"]!.GetValue<string>();
+                redactor.Register(token, "<token:" + member.Label + ">");
+                actors[member.Label] = new Actor(member.Label, member.GlobalRole, member.TeamPermission, user["id"]!.GetValue<long>(), token);
+            }
 
-        return actors;
+            return (IReadOnlyDictionary<string, Actor>)actors;
+        });
     }
 }

@@ -50,7 +50,6 @@ public sealed class ConformanceRun(
         describe(builder);
         var batch = builder.ToBatch(CastUserIds);
         batch["run"] = RunPrefix;
-        var answer = await Provisioning.BatchAsync(batch, ct);
-        return builder.ToWorld(answer);
+        return await Provisioning.BatchAsync(batch, builder.ToWorld, ct);
     }
 }

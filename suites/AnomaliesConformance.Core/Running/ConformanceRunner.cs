@@ -20,6 +20,8 @@ public static class ConformanceRunner
     public const int ExitUsage = 2;
     public const int ExitTargetUnreachable = 3;
 
+    private const string SetupScope = "run-setup";
+
     /// <param name="redactor">Shared with the caller's console and error writers, so tokens the run learns are redacted there too.</param>
     public static async Task<int> RunAsync(RunSettings settings, Assembly suite, TextWriter console, Redactor? redactor = null)
     {
@@ -58,7 +60,7 @@ public static class ConformanceRunner
         console.WriteLine($"Target: {target}");
 
         using var recorder = new ExchangeRecorder(Path.Combine(settings.OutputDirectory, "exchanges.ndjson"), redactor);
-        using var api = new ApiClient(target, recorder, redactor, settings.RequestTimeout);
+        using var api = new ApiClient(target, recorder, redactor, settings.RequestPolicy);
         using var ledger = new RunLedger(Path.Combine(settings.OutputDirectory, "ledger.ndjson"), settings.RunId, target);
         recorder.Observer = ledger.Observe;
         try
@@ -75,7 +77,7 @@ public static class ConformanceRunner
 
         var provisioning = new ProvisioningClient(api, provisioningKey);
         IReadOnlyDictionary<string, Actor> cast;
-        using (ExchangeRecorder.Scope("run-setup"))
+        using (ExchangeRecorder.Scope(SetupScope))
         {
             try
             {
@@ -125,7 +127,9 @@ public static class ConformanceRunner
             settings.ReferenceFaults,
             contract.Info.Version,
             run.Findings,
-            waivers);
+            waivers,
+            settings.RequestPolicy,
+            recorder.ForTest(SetupScope).Count(e => e.IsRetry));
         report = report with { Canary = canary, Cleanup = cleanup };
         if (container is not null && !report.Conformant)
         {
@@ -208,7 +212,7 @@ public static class ConformanceRunner
     private static async Task WaitUntilAnsweringAsync(ApiClient api, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        using (ExchangeRecorder.Scope("run-setup"))
+        using (ExchangeRecorder.Scope(SetupScope))
         {
             while (true)
             {

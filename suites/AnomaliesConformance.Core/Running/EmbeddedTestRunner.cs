@@ -25,7 +25,7 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgres
         });
         var filter = Filter(ruleFilter, testFilter);
         progress.Begin(runner.CountTestCases(filter));
-        var result = runner.Run(new ProgressListener(progress), filter);
+        var result = runner.Run(new ProgressListener(progress, recorder), filter);
         progress.End();
 
         var outcomes = new List<TestOutcome>();
@@ -78,17 +78,18 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgres
 
     private TestOutcome Outcome(ITestResult result)
     {
-        var rules = RulesOf(result.Test);
+        var exchanges = recorder.ForTest(result.Test.FullName);
+        var (verdict, message) = Judge(result, exchanges);
         return new TestOutcome
         {
             Id = result.Test.FullName,
             Name = result.Test.Name,
             Fixture = result.Test.ClassName ?? result.Test.FullName,
-            Rules = rules,
-            Verdict = VerdictOf(result),
-            Message = string.IsNullOrWhiteSpace(result.Message) ? null : result.Message.Trim(),
+            Rules = RulesOf(result.Test),
+            Verdict = verdict,
+            Message = message,
             DurationSeconds = result.Duration,
-            Exchanges = recorder.ForTest(result.Test.FullName),
+            Exchanges = exchanges,
         };
     }
 
@@ -117,8 +118,54 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgres
         _ => Verdicts.Failed,
     };
 
+    /// <summary>
+    /// The verdict and message of a test, from NUnit's result and the exchanges the test made. A test that
+    /// failed right at target trouble (its last exchange got no answer, a 5xx, or a 429) is a target error
+    /// whatever assertion noticed it: the rule's behaviour was never shown. Retries are always named, so a
+    /// pass that needed them is never silent.
+    /// </summary>
+    public static (string Verdict, string? Message) Judge(ITestResult result, IReadOnlyList<Exchange> exchanges)
+    {
+        var verdict = VerdictOf(result);
+        var message = string.IsNullOrWhiteSpace(result.Message) ? null : result.Message.Trim();
+        if (verdict == Verdicts.TargetError)
+        {
+            message = WithoutExceptionNames(message!);
+        }
+        if (verdict == Verdicts.Failed && exchanges.Count > 0 && TargetTrouble.Of(exchanges[^1]) is { } trouble)
+        {
+            var last = exchanges[^1];
+            verdict = Verdicts.TargetError;
+            message = $"{TargetErrorException.TargetErrorPrefix}{last.Method} {last.Url} as {last.Actor}: {trouble}; the check could not judge the rule."
+                + $"\nThe check that stopped the test: {message}";
+        }
+
+        var retried = exchanges.Where(e => e.IsRetry).ToList();
+        if (retried.Count > 0)
+        {
+            var refusals = exchanges.Where(e => TargetTrouble.Of(e) is not null && exchanges.Any(r => r.IsRetry && r.Url == e.Url && r.Attempt == e.Attempt + 1)).ToList();
+            var note = $"{retried.Count} request(s) were sent again after the target refused them: "
+                + string.Join("; ", refusals.Take(5).Select(e => $"{e.Status} to {e.Method} {e.Url}"))
+                + (refusals.Count > 5 ? $"; and {refusals.Count - 5} more" : "");
+            message = message is null ? $"passed after retries. {note}" : $"{message}\n{note}";
+        }
+
+        return (verdict, message);
+    }
+
+    /// <summary>
+    /// NUnit words an exception as "Type : message" followed by "  ----> InnerType : ..." lines; a target
+    /// error's message already says what went wrong, so a reader sees it without the .NET type names.
+    /// </summary>
+    private static string WithoutExceptionNames(string message)
+    {
+        var start = message.IndexOf(TargetErrorException.TargetErrorPrefix, StringComparison.Ordinal);
+        var lines = message[Math.Max(start, 0)..].Split('\n').Where(line => !line.TrimStart().StartsWith("---->", StringComparison.Ordinal));
+        return string.Join('\n', lines).Trim();
+    }
+
     /// <summary>Feeds NUnit's events to the console progress.</summary>
-    private sealed class ProgressListener(ConsoleProgress progress) : ITestListener
+    private sealed class ProgressListener(ConsoleProgress progress, ExchangeRecorder recorder) : ITestListener
     {
         public void TestStarted(ITest test)
         {
@@ -132,7 +179,7 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgres
         {
             if (!result.Test.IsSuite)
             {
-                progress.TestFinished(VerdictOf(result), RulesOf(result.Test), result.Test.Name);
+                progress.TestFinished(Judge(result, recorder.ForTest(result.Test.FullName)).Verdict, RulesOf(result.Test), result.Test.Name);
             }
         }
 

@@ -13,6 +13,9 @@ public sealed record TestOutcome
     public string? Message { get; init; }
     public required double DurationSeconds { get; init; }
     public IReadOnlyList<Exchange> Exchanges { get; init; } = [];
+
+    /// <summary>Requests the suite sent again after a 429 or 503 refusal (each one is also an exchange).</summary>
+    public int Retries => Exchanges.Count(e => e.IsRetry);
 }
 
 public static class Verdicts
