@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using AnomaliesConformance.Core.Http;
+using AnomaliesConformance.Core.Provisioning;
 using AnomaliesConformance.Core.Running;
 
 namespace AnomaliesConformance.Core.Reporting;
@@ -21,6 +22,7 @@ public static class HtmlReportWriter
         .v-inconclusive,.v-target-error{color:#8a5300}.v-skipped{color:#666}
         .sentence{color:#444;font-style:italic}pre{background:#f4f5f7;padding:.5rem;overflow:auto;white-space:pre-wrap;word-break:break-all}
         details{margin:.3rem 0}summary{cursor:pointer}code{background:#f4f5f7;padding:0 .2rem}
+        .pm td{font-size:.8rem;white-space:nowrap}.pm .match{color:#1f7a3a}.pm .mismatch{color:#fff;background:#b3261e}
         """;
 
     public static void Write(RunReport report, string path)
@@ -31,6 +33,7 @@ public static class HtmlReportWriter
             .Append("<title>Anomalies API conformance: ").Append(E(report.Target)).Append("</title><style>").Append(Style).Append("</style></head><body>");
         Banner(report, html);
         Failures(report, html);
+        PermissionMatrix(report, html);
         RulesByArea(report, html);
         html.Append("</body></html>");
         File.WriteAllText(path, html.ToString());
@@ -118,6 +121,47 @@ public static class HtmlReportWriter
         var response = exchange.TransportError ?? $"{exchange.Status}\n{Headers(exchange.ResponseHeaders)}\n{exchange.ResponseBody}" +
             (exchange.ResponseBodyTruncated ? $"\n… truncated; the body had {exchange.ResponseBodyBytes} characters" : "");
         html.Append("<p>Response</p><pre>").Append(E(response)).Append("</pre></details>");
+    }
+
+    /// <summary>Expected beside observed for every checked cell: endpoints down, cast members across.</summary>
+    private static void PermissionMatrix(RunReport report, StringBuilder html)
+    {
+        var cells = report.Findings.PermissionCells;
+        if (cells.Count == 0)
+        {
+            return;
+        }
+
+        var castOrder = CastMember.Everyone.Select(m => m.Label).ToList();
+        var roles = cells.Select(c => c.Role).Distinct().OrderBy(r => castOrder.IndexOf(r) is var i && i >= 0 ? i : int.MaxValue).ThenBy(r => r, StringComparer.Ordinal).ToList();
+        var mismatches = cells.Count(c => !c.Matches);
+        html.Append("<h2 id=\"permissions\">Permission matrix (").Append(cells.Count).Append(" cells, ").Append(mismatches).Append(" not as expected)</h2>")
+            .Append("<p>Each cell: what the matrix expects (specs/permissions.yaml); where the target did otherwise, what it did and its status.</p>")
+            .Append("<table class=\"pm\"><tr><th>Endpoint</th>");
+        foreach (var role in roles)
+        {
+            html.Append("<th>").Append(E(role)).Append("</th>");
+        }
+
+        html.Append("</tr>");
+        foreach (var endpoint in cells.GroupBy(c => c.Endpoint).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            html.Append("<tr><td><code>").Append(E(endpoint.Key)).Append("</code></td>");
+            foreach (var role in roles)
+            {
+                var cell = endpoint.FirstOrDefault(c => c.Role == role);
+                html.Append(cell switch
+                {
+                    null => "<td></td>",
+                    { Matches: true } => $"<td class=\"match\" title=\"{E(cell.Test)}\">{E(cell.Expected)}</td>",
+                    _ => $"<td class=\"mismatch\" title=\"{E(cell.Test)}\">expected {E(cell.Expected)}, observed {E(cell.Observed)} ({cell.Status})</td>",
+                });
+            }
+
+            html.Append("</tr>");
+        }
+
+        html.Append("</table>");
     }
 
     private static void RulesByArea(RunReport report, StringBuilder html)
