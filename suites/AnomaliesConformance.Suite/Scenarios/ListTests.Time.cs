@@ -11,15 +11,18 @@ public sealed partial class ListTests
     private static readonly DateTimeOffset Boundary = new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero).AddTicks(1_234_560);
     private static readonly TimeSpan Microsecond = TimeSpan.FromTicks(10);
 
+    /// <summary>Anomalies an hour and a microsecond before the boundary, at it, and an hour after it.</summary>
+    private static Task<World> ProvisionAroundBoundaryAsync() => ProvisionAsync(b => b
+        .Anomaly("hour-before", Created(Boundary.AddHours(-1)))
+        .Anomaly("just-before", Created(Boundary - Microsecond))
+        .Anomaly("at", Created(Boundary))
+        .Anomaly("hour-after", Created(Boundary.AddHours(1))));
+
     [Test]
     [Rule("LIST-FILTER-START-DATE")]
     public async Task Start_date_is_an_inclusive_lower_bound_on_created()
     {
-        var world = await ProvisionAsync(b => b
-            .Anomaly("hour-before", Created(Boundary.AddHours(-1)))
-            .Anomaly("just-before", Created(Boundary - Microsecond))
-            .Anomaly("at", Created(Boundary))
-            .Anomaly("hour-after", Created(Boundary.AddHours(1))));
+        var world = await ProvisionAroundBoundaryAsync();
 
         await ShouldListExactlyAsync(
             world, ["at", "hour-after"], $"start_date={WorldBuilder.Timestamp(Boundary)} keeps anomalies created at or after it", ("start_date", WorldBuilder.Timestamp(Boundary)));
@@ -29,11 +32,7 @@ public sealed partial class ListTests
     [Rule("LIST-FILTER-END-DATE")]
     public async Task End_date_is_an_exclusive_upper_bound_on_created()
     {
-        var world = await ProvisionAsync(b => b
-            .Anomaly("hour-before", Created(Boundary.AddHours(-1)))
-            .Anomaly("just-before", Created(Boundary - Microsecond))
-            .Anomaly("at", Created(Boundary))
-            .Anomaly("hour-after", Created(Boundary.AddHours(1))));
+        var world = await ProvisionAroundBoundaryAsync();
 
         await ShouldListExactlyAsync(
             world, ["hour-before", "just-before"], $"end_date={WorldBuilder.Timestamp(Boundary)} keeps anomalies created before it, not at it", ("end_date", WorldBuilder.Timestamp(Boundary)));

@@ -78,6 +78,12 @@ public sealed class PaginationTests : ConformanceTest
             response.Object.Items().Should().BeEmpty("a page past the end has no items: {0}", response);
             Number(response.Object, "total").Should().Be(5, "the total stays the same past the end: {0}", response);
         }
+
+        var id = world["a"].Id;
+        var history = (await HistoryAsync(Viewer, id)).ShouldHaveStatus(200, "reading the history");
+        var pastHistory = (await HistoryAsync(Viewer, id, "?page=1000")).ShouldHaveStatus(200, "for history page 1000");
+        pastHistory.Object.Items().Should().BeEmpty("a history page past the end has no items: {0}", pastHistory);
+        Number(pastHistory.Object, "total").Should().Be(Number(history.Object, "total"), "the history total stays the same past the end: {0}", pastHistory);
     }
 
     [Test]
