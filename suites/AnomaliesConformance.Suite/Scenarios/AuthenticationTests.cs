@@ -23,7 +23,7 @@ public sealed class AuthenticationTests : EndpointCallTest
     {
         var world = await EndpointWorld.GetAsync();
         var call = EndpointCalls.Find(callKey)!;
-        var target = world.TargetFor(call, "bad-token");
+        var target = world.TargetFor(call, EndpointWorld.BadTokenCaller);
         var before = call.Writes ? await WriteStateAsync(call, target) : null;
 
         foreach (var stranger in BadTokens)
@@ -46,7 +46,7 @@ public sealed class AuthenticationTests : EndpointCallTest
         // A profile may declare 403 for a missing header (rules.yaml, profile_key missing_token_status).
         var expected = Run.Expectation("missing_token_status") == "403" ? 403 : 401;
 
-        var response = await SendAsync(Actor.Anonymous, call, world.TargetFor(call, "no-token"));
+        var response = await SendAsync(Actor.Anonymous, call, world.TargetFor(call, EndpointWorld.NoTokenCaller));
 
         response.ShouldHaveStatus(expected, "when no Authorization header is sent");
     }

@@ -15,7 +15,8 @@ public sealed class EndpointWorld
     public const string SharedKey = "shared";
 
     /// <summary>Callers of the authentication checks, beside the cast: each gets its own write targets too.</summary>
-    public static readonly string[] Strangers = ["bad-token", "no-token"];
+    public const string BadTokenCaller = "bad-token";
+    public const string NoTokenCaller = "no-token";
 
     private static readonly Lock Gate = new();
     private static (ConformanceRun Run, Task<EndpointWorld> World)? cached;
@@ -60,7 +61,7 @@ public sealed class EndpointWorld
     private static async Task<EndpointWorld> CreateAsync(ConformanceRun run)
     {
         using var scope = ExchangeRecorder.Scope("endpoint-world");
-        var callers = CastMember.Everyone.Select(m => m.Label).Concat(Strangers).ToList();
+        var callers = CastMember.Everyone.Select(m => m.Label).Append(BadTokenCaller).Append(NoTokenCaller).ToList();
         // Write targets need no source rows: keeping them small keeps the one batch small.
         var noRecords = new SourceRecordsSpec(["id"], [], [new Dictionary<string, object?> { ["id"] = 1 }]);
         var world = await run.ProvisionAsync("endpoint-world", b =>
