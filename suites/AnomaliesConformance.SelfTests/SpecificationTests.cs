@@ -1,9 +1,11 @@
-using System.Reflection;
 using System.Text.RegularExpressions;
 using AnomaliesConformance.Core.Catalogue;
+using AnomaliesConformance.Core.Provisioning;
 using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Core.Specs;
 using AnomaliesConformance.SelfTests.Support;
+using AnomaliesConformance.Suite.Scenarios;
+using AnomaliesConformance.Suite.Support;
 using FluentAssertions;
 using NUnit.Framework;
 
@@ -87,14 +89,43 @@ public sealed partial class SpecificationTests
     }
 
     [Test]
+    public void The_permission_matrix_covers_every_page_operation_and_every_cast_member_with_catalogue_rules()
+    {
+        var matrix = PermissionMatrix.Load(Repository.Specs(PermissionMatrix.FileName));
+
+        matrix.Cast.Should().Equal(CastMember.Everyone.Select(m => m.Label), "the matrix has a column for every member of the cast, in the cast's order");
+        matrix.Rows.Select(r => r.Call).Should().BeEquivalentTo(EndpointCalls.All.Select(c => c.Key), "every call the suite can send has a row, and no row names an unknown call");
+        EndpointCalls.All.Select(c => c.OperationId).Distinct().Should().BeEquivalentTo(PageOperations, "the matrix reaches every operation of the page");
+        matrix.Rows.SelectMany(r => r.Cells.Select(c => c.Rule).Append(r.Rule)).Distinct().Where(id => Catalogue.Find(id) is null)
+            .Should().BeEmpty("every cell enforces a rule of the catalogue");
+    }
+
+    [Test]
+    public void The_permission_matrix_generates_one_check_per_endpoint_and_cast_member()
+    {
+        var matrix = PermissionMatrix.Load(Repository.Specs(PermissionMatrix.FileName));
+
+        var generated = SuiteTests.All.Where(t => t.ClassName == typeof(PermissionMatrixTests).FullName).ToList();
+
+        generated.Should().HaveCount(matrix.Rows.Count * matrix.Cast.Count);
+        generated.Select(t => t.Name).Should().OnlyHaveUniqueItems();
+    }
+
+    [Test]
+    public void Every_suite_test_is_runnable_and_checks_at_least_one_rule()
+    {
+        var tests = SuiteTests.All;
+
+        tests.Where(t => t.RunState == NUnit.Framework.Interfaces.RunState.NotRunnable)
+            .Select(t => $"{t.FullName}: {t.Properties.Get(NUnit.Framework.Internal.PropertyNames.SkipReason)}")
+            .Should().BeEmpty("a test NUnit cannot build (a generated source that failed, bad arguments) must not go unnoticed");
+        tests.Where(t => EmbeddedTestRunner.RulesOf(t).Count == 0).Select(t => t.FullName).Should().BeEmpty("every check names the rule it enforces");
+    }
+
+    [Test]
     public void Every_rule_a_suite_test_names_is_in_the_catalogue()
     {
-        var used = typeof(AnomaliesConformance.Suite.Support.ConformanceTest).Assembly.GetTypes()
-            .SelectMany(t => t.GetMethods())
-            .SelectMany(m => m.GetCustomAttributes<RuleAttribute>())
-            .Select(a => a.Id)
-            .Distinct()
-            .ToList();
+        var used = SuiteTests.RuleIds();
 
         used.Should().NotBeEmpty();
         used.Where(id => Catalogue.Find(id) is null).Should().BeEmpty("a test may only enforce a rule of specs/rules.yaml");
@@ -104,11 +135,7 @@ public sealed partial class SpecificationTests
     public void Every_fault_names_a_catalogue_rule_in_kebab_and_upper_case_and_a_test_checks_that_rule()
     {
         var faults = FaultList.Load();
-        var tested = typeof(AnomaliesConformance.Suite.Support.ConformanceTest).Assembly.GetTypes()
-            .SelectMany(t => t.GetMethods())
-            .SelectMany(m => m.GetCustomAttributes<RuleAttribute>())
-            .Select(a => a.Id)
-            .ToHashSet();
+        var tested = SuiteTests.RuleIds().ToHashSet();
 
         faults.Should().NotBeEmpty();
         faults.Should().OnlyContain(f => FaultName().IsMatch(f.Name), "fault names are lower-case kebab");
@@ -122,16 +149,10 @@ public sealed partial class SpecificationTests
     {
         var faultRules = FaultList.Load().Select(f => f.Rule).ToHashSet();
 
-        var unbreakable = SuiteRuleIds().Where(id => !faultRules.Contains(id)).ToList();
+        var unbreakable = SuiteTests.RuleIds().Where(id => !faultRules.Contains(id)).ToList();
 
         unbreakable.Should().BeEmpty("a check that no fault can break has not been shown able to fail");
     }
-
-    private static IEnumerable<string> SuiteRuleIds() => typeof(AnomaliesConformance.Suite.Support.ConformanceTest).Assembly.GetTypes()
-        .SelectMany(t => t.GetMethods())
-        .SelectMany(m => m.GetCustomAttributes<RuleAttribute>())
-        .Select(a => a.Id)
-        .Distinct();
 
     private static string Collapse(string text) => Whitespace().Replace(text, " ").Trim();
 

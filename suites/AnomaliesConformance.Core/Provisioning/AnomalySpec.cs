@@ -8,6 +8,8 @@ public sealed record AnomalySpec
     public string? Status { get; init; }
     public int? Weight { get; init; }
     public long? AnomalousRecordsCount { get; init; }
+    /// <summary>Provision anomalous_records_count as null (the contract allows it) instead of a faked count.</summary>
+    public bool AnomalousRecordsCountIsNull { get; init; }
     public string? Description { get; init; }
     public DateTimeOffset? Created { get; init; }
     public long? Fingerprint { get; init; }

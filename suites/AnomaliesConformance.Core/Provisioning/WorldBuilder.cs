@@ -138,7 +138,7 @@ public sealed class WorldBuilder
             ["type"] = spec.Type ?? "record",
             ["status"] = spec.Status ?? "Active",
             ["weight"] = spec.Weight ?? random.Int(1, 100),
-            ["anomalous_records_count"] = spec.AnomalousRecordsCount ?? random.Int(1, 500),
+            ["anomalous_records_count"] = spec.AnomalousRecordsCountIsNull ? null : spec.AnomalousRecordsCount ?? random.Int(1, 500),
             ["description"] = spec.Description ?? $"{Prefix} {faker.Hacker.Phrase()}",
             ["created"] = Timestamp(created),
             ["fingerprint"] = spec.Fingerprint ?? random.Long(1, long.MaxValue / 2),

@@ -20,6 +20,9 @@ public sealed class ConformanceRun(
 {
     private static ConformanceRun? current;
 
+    /// <summary>True inside a run; false where the suite's tests are only discovered (the self-tests).</summary>
+    public static bool IsInstalled => current is not null;
+
     public static ConformanceRun Current =>
         current ?? throw new InvalidOperationException("the conformance suite runs only through its runner (run-conformance.sh)");
 

@@ -89,19 +89,73 @@ public sealed class PermissionTests : ConformanceTest
     }
 
     [Test]
+    [Rule("PERM-BULK-AUTHOR-EACH")]
+    public async Task A_bulk_write_needs_author_on_every_entry_datastore_and_one_forbidden_entry_changes_nothing()
+    {
+        var authored = await ProvisionAsync(b => b.Anomaly("a"));
+        // member-author holds only Reporter here; manager-author keeps Author on both datastores.
+        var reported = await ProvisionAsync(b => b.Anomaly("b").Grant("member-author", "Reporter"));
+        var (a, bAnomaly) = (authored["a"], reported["b"]);
+        var before = (await SnapshotAsync(a)).ToJsonString() + (await SnapshotAsync(bAnomaly)).ToJsonString();
+
+        // The forbidden entry comes first, so a server that applies entries up to the first refusal changes nothing either.
+        var patch = $$"""[{"id": {{bAnomaly.Id}}, "status": "Acknowledged"}, {"id": {{a.Id}}, "status": "Acknowledged"}]""";
+        (await PatchAsync(As("member-author"), patch)).ShouldHaveStatus(403, "for a caller with Author on only one of the two datastores");
+        var delete = $$"""[{"id": {{bAnomaly.Id}}, "archive": true, "status": "Resolved"}, {"id": {{a.Id}}, "archive": true, "status": "Resolved"}]""";
+        (await BulkDeleteAsync(As("member-author"), delete)).ShouldHaveStatus(403, "for a bulk archive by a caller with Author on only one of the two datastores");
+        ((await SnapshotAsync(a)).ToJsonString() + (await SnapshotAsync(bAnomaly)).ToJsonString())
+            .Should().Be(before, "a bulk write refused for one entry changes no anomaly, the permitted entry's included");
+
+        (await PatchAsync(As("manager-author"), patch)).ShouldHaveStatus(200, "for a caller with Author on both datastores");
+    }
+
+    [Test]
+    [Rule("PERM-BULK-DESCRIPTION-EDITOR")]
+    public async Task A_bulk_description_edit_needs_editor_on_that_entry_datastore()
+    {
+        // member-author holds Editor on the first datastore and keeps only Author on the second.
+        var edited = await ProvisionAsync(b => b.Anomaly("a", new() { Description = "first description" }).Grant("member-author", "Editor"));
+        var authored = await ProvisionAsync(b => b.Anomaly("b", new() { Description = "second description" }));
+        var before = await SnapshotAsync(authored["b"]);
+
+        var denied = await PatchAsync(As("member-author"), $$"""[{"id": {{authored["b"].Id}}, "status": "Acknowledged", "description": "edited"}]""");
+        denied.ShouldHaveStatus(403, "for a description entry on the datastore where the caller holds only Author");
+        (await SnapshotAsync(authored["b"])).ToJsonString().Should().Be(before.ToJsonString(), "the refused entry changes nothing, its status included");
+
+        var allowed = await PatchAsync(As("member-author"), $$"""[{"id": {{edited["a"].Id}}, "description": "edited"}]""");
+        allowed.ShouldHaveStatus(200, "for a description entry on the datastore where the same caller holds Editor");
+    }
+
+    [Test]
+    [Rule("PERM-ADMIN-BYPASS")]
+    public async Task An_admin_without_any_team_permission_sees_the_datastore_anomalies_in_the_list()
+    {
+        var world = await ProvisionAsync(b => b.Anomaly("a").Anomaly("b"));
+
+        var listed = (await ListAsync(Admin, ("datastore", world.DatastoreId))).ShouldHaveStatus(200, "listing as Admin");
+
+        listed.Object.Items().Select(a => a.Id()).Should().BeEquivalentTo(
+            [world["a"].Id, world["b"].Id], "Admin bypasses team permissions, so it sees every anomaly of a datastore it holds no permission on: {0}", listed);
+        (await GetAnomalyAsync(Admin, world["a"].Id)).ShouldHaveStatus(200, "reading one anomaly as Admin");
+    }
+
+    [Test]
     [Rule("LIST-SCOPED-TO-VISIBLE")]
     public async Task The_list_never_includes_anomalies_from_datastores_the_caller_cannot_see()
     {
+        var visible = await ProvisionAsync(b => b.Anomaly("v"));
         // This world's datastore is hidden from member-viewer; every other cast member keeps their grant.
-        var world = await ProvisionAsync(b => b.Anomaly("a").Anomaly("b").Grant("member-viewer", null));
+        var hidden = await ProvisionAsync(b => b.Anomaly("a").Anomaly("b").Grant("member-viewer", null));
 
-        var hidden = (await ListAsync(As("member-viewer"), ("datastore", world.DatastoreId), ("size", 100))).ShouldHaveStatus(200, "listing is allowed to every Member");
-        hidden.Object.Items().Should().BeEmpty("member-viewer has no permission on datastore {0}: {1}", world.DatastoreId, hidden);
+        var named = (await ListAsync(As("member-viewer"), ("datastore", visible.DatastoreId), ("datastore", hidden.DatastoreId), ("size", 100)))
+            .ShouldHaveStatus(200, "listing a visible and a hidden datastore");
+        named.Object.Items().Select(a => a.Id()).Should().Equal(
+            [visible["v"].Id], "member-viewer has no permission on datastore {0}, so naming it in datastore= reveals nothing: {1}", hidden.DatastoreId, named);
 
-        var bySearch = (await ListAsync(As("member-viewer"), ("search", world["a"].Uuid))).ShouldHaveStatus(200, "searching by uuid");
+        var bySearch = (await ListAsync(As("member-viewer"), ("search", hidden["a"].Uuid))).ShouldHaveStatus(200, "searching by uuid");
         bySearch.Object.Items().Should().BeEmpty("a search must not reveal an anomaly the caller cannot see: {0}", bySearch);
 
-        var visible = (await ListAsync(As("member-author"), ("datastore", world.DatastoreId), ("size", 100))).ShouldHaveStatus(200, "for a user with a grant");
-        visible.Object.Items().Should().HaveCount(2, "the author sees both anomalies of the datastore: {0}", visible);
+        var seen = (await ListAsync(As("member-author"), ("datastore", hidden.DatastoreId), ("size", 100))).ShouldHaveStatus(200, "for a user with a grant");
+        seen.Object.Items().Select(a => a.Id()).Should().BeEquivalentTo([hidden["a"].Id, hidden["b"].Id], "the author sees both anomalies of the datastore: {0}", seen);
     }
 }

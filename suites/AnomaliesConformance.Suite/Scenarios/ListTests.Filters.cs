@@ -1,0 +1,161 @@
+using AnomaliesConformance.Core.Provisioning;
+using AnomaliesConformance.Core.Running;
+using AnomaliesConformance.Suite.Support;
+using FluentAssertions;
+using NUnit.Framework;
+
+namespace AnomaliesConformance.Suite.Scenarios;
+
+public sealed partial class ListTests
+{
+    private static AnomalySpec Checks(params FailedCheckSpec[] checks) => new() { FailedChecks = checks };
+
+    private static FailedCheckSpec Check(long id = 1, string ruleType = "notNull", string message = "a value is missing", string[]? fields = null) =>
+        new(id, ruleType, message, fields ?? ["order_id"]);
+
+    [Test]
+    [Rule("LIST-FILTER-STATUS")]
+    public async Task The_status_filter_returns_exactly_the_anomalies_with_one_of_the_statuses()
+    {
+        var world = await ProvisionAsync(b => b
+            .Anomaly("active-1", new() { Status = "Active" })
+            .Anomaly("active-2", new() { Status = "Active" })
+            .Anomaly("acknowledged", new() { Status = "Acknowledged" })
+            .Anomaly("resolved", new() { Status = "Resolved" }));
+
+        await ShouldListExactlyAsync(world, ["active-1", "active-2"], "status=Active", ("status", "Active"));
+        await ShouldListExactlyAsync(world, ["acknowledged"], "status=Acknowledged", ("status", "Acknowledged"));
+        await ShouldListExactlyAsync(
+            world, ["active-1", "active-2", "acknowledged"], "repeated status values combine with OR", ("status", "Active"), ("status", "Acknowledged"));
+    }
+
+    [Test]
+    [Rule("LIST-FILTER-ANOMALY-TYPE")]
+    public async Task The_anomaly_type_filter_returns_exactly_the_anomalies_of_that_type()
+    {
+        var world = await ProvisionAsync(b => b
+            .Anomaly("record-1", new() { Type = "record" })
+            .Anomaly("record-2", new() { Type = "record" })
+            .Anomaly("shape-1", new() { Type = "shape" })
+            .Anomaly("shape-2", new() { Type = "shape" }));
+
+        await ShouldListExactlyAsync(world, ["record-1", "record-2"], "anomaly_type=record", ("anomaly_type", "record"));
+        await ShouldListExactlyAsync(world, ["shape-1", "shape-2"], "anomaly_type=shape", ("anomaly_type", "shape"));
+    }
+
+    [Test]
+    [Rule("LIST-FILTER-DATASTORE")]
+    public async Task The_datastore_filter_returns_exactly_the_anomalies_of_those_datastores()
+    {
+        var first = await ProvisionAsync(b => b.Anomaly("a1").Anomaly("a2"));
+        var second = await ProvisionAsync(b => b.Anomaly("b1"));
+
+        var one = (await ListAsync(Viewer, ("datastore", first.DatastoreId), ("size", 100))).ShouldHaveStatus(200, "datastore=<first>");
+        one.Object.Items().Select(a => a.Id()).Should().BeEquivalentTo([first["a1"].Id, first["a2"].Id], "only the first datastore's anomalies: {0}", one);
+
+        var both = (await ListAsync(Viewer, ("datastore", first.DatastoreId), ("datastore", second.DatastoreId), ("size", 100))).ShouldHaveStatus(200, "two datastore values");
+        both.Object.Items().Select(a => a.Id()).Should().BeEquivalentTo(
+            [first["a1"].Id, first["a2"].Id, second["b1"].Id], "repeated datastore values combine with OR: {0}", both);
+    }
+
+    [Test]
+    [Rule("LIST-FILTER-CONTAINER")]
+    public async Task The_container_filter_returns_exactly_the_anomalies_of_those_containers()
+    {
+        var world = await ProvisionAsync(b => b
+            .Container("other")
+            .Anomaly("main-1", new() { Container = "main" })
+            .Anomaly("main-2", new() { Container = "main" })
+            .Anomaly("other-1", new() { Container = "other" }));
+
+        await ShouldListExactlyAsync(world, ["other-1"], "container=<other>", ("container", world.Containers["other"]));
+        await ShouldListExactlyAsync(world, ["main-1", "main-2"], "container=<main>", ("container", world.Containers["main"]));
+    }
+
+    [Test]
+    [Rule("LIST-FILTER-FIELD")]
+    public async Task The_field_filter_matches_any_field_of_any_failed_check()
+    {
+        var world = await ProvisionAsync(b => b
+            .Anomaly("first-check", Checks(Check(fields: ["customer_id"])))
+            .Anomaly("second-check", Checks(Check(fields: ["amount"]), Check(id: 2, fields: ["customer_id"])))
+            .Anomaly("second-field", Checks(Check(fields: ["amount", "customer_id"])))
+            .Anomaly("other-field", Checks(Check(fields: ["amount"]))));
+
+        await ShouldListExactlyAsync(world, ["first-check", "second-check", "second-field"], "field=customer_id matches every failed check's fields", ("field", "customer_id"));
+    }
+
+    [Test]
+    [Rule("LIST-FILTER-QUALITY-CHECK")]
+    public async Task The_quality_check_filter_matches_any_failed_check()
+    {
+        var world = await ProvisionAsync(b => b
+            .Anomaly("first-check", Checks(Check(id: 7001)))
+            .Anomaly("second-check", Checks(Check(id: 7002), Check(id: 7001)))
+            .Anomaly("other-check", Checks(Check(id: 7002))));
+
+        await ShouldListExactlyAsync(world, ["first-check", "second-check"], "quality_check=7001 matches every failed check", ("quality_check", 7001));
+    }
+
+    [Test]
+    [Rule("LIST-FILTER-RULE-TYPE")]
+    public async Task The_rule_type_filter_matches_any_failed_check()
+    {
+        var world = await ProvisionAsync(b => b
+            .Anomaly("first-check", Checks(Check(ruleType: "notNull")))
+            .Anomaly("second-check", Checks(Check(ruleType: "between"), Check(id: 2, ruleType: "notNull")))
+            .Anomaly("other-rule", Checks(Check(ruleType: "between"))));
+
+        await ShouldListExactlyAsync(world, ["first-check", "second-check"], "rule_type=notNull matches every failed check", ("rule_type", "notNull"));
+        await ShouldListExactlyAsync(
+            world, ["first-check", "second-check", "other-rule"], "repeated rule_type values combine with OR", ("rule_type", "notNull"), ("rule_type", "between"));
+    }
+
+    [Test]
+    [Rule("LIST-FILTER-ASSIGNEE")]
+    public async Task The_assignee_filter_returns_only_anomalies_assigned_to_those_users()
+    {
+        var world = await ProvisionAsync(b => b
+            .Anomaly("viewer", new() { Assignees = ["member-viewer"] })
+            .Anomaly("author", new() { Assignees = ["member-author"] })
+            .Anomaly("nobody"));
+
+        await ShouldListExactlyAsync(world, ["viewer"], "only anomalies assigned to member-viewer match", ("assignee", As("member-viewer").UserId!));
+        await ShouldListExactlyAsync(
+            world, ["viewer", "author"], "values of one filter combine with OR", ("assignee", As("member-viewer").UserId!), ("assignee", As("member-author").UserId!));
+    }
+
+    [Test]
+    [Rule("LIST-FILTER-TAG")]
+    public async Task The_tag_filter_returns_only_anomalies_with_those_tags()
+    {
+        var world = await ProvisionAsync(b => b
+            .Anomaly("high", new() { Tags = ["High"] })
+            .Anomaly("low", new() { Tags = ["Low"] })
+            .Anomaly("untagged"));
+
+        await ShouldListExactlyAsync(world, ["high"], $"only anomalies tagged {world.Tag("High")} match", ("tag", world.Tag("High")));
+    }
+
+    [Test]
+    [Rule("LIST-FILTERS-COMBINE")]
+    public async Task Values_of_one_filter_combine_with_or_and_different_filters_with_and()
+    {
+        // Filters whose own checks are independent of this one: rule_type (OR within) and anomaly_type=record (AND across).
+        var world = await ProvisionAsync(b => b
+            .Anomaly("record-not-null", new() { Type = "record", FailedChecks = [Check(ruleType: "notNull")] })
+            .Anomaly("record-between", new() { Type = "record", FailedChecks = [Check(ruleType: "between")] })
+            .Anomaly("record-unique", new() { Type = "record", FailedChecks = [Check(ruleType: "isUnique")] })
+            .Anomaly("shape-not-null", new() { Type = "shape", FailedChecks = [Check(ruleType: "notNull")] })
+            .Anomaly("shape-between", new() { Type = "shape", FailedChecks = [Check(ruleType: "between")] }));
+
+        await ShouldListExactlyAsync(
+            world,
+            ["record-not-null", "record-between"],
+            "(rule_type notNull OR between) AND anomaly_type record",
+            ("rule_type", "notNull"),
+            ("rule_type", "between"),
+            ("anomaly_type", "record"));
+        await ShouldListExactlyAsync(world, [], "a comma-joined value is one value, not two", ("rule_type", "notNull,between"));
+    }
+}

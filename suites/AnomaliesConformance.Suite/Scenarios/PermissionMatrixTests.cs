@@ -1,0 +1,73 @@
+using AnomaliesConformance.Core;
+using AnomaliesConformance.Core.Catalogue;
+using AnomaliesConformance.Core.Reporting;
+using AnomaliesConformance.Core.Running;
+using AnomaliesConformance.Suite.Support;
+using FluentAssertions;
+using NUnit.Framework;
+
+namespace AnomaliesConformance.Suite.Scenarios;
+
+/// <summary>
+/// specs/permissions.yaml as checks: one per endpoint and cast member, each tagged with the rule its cell
+/// enforces. Every cell is recorded (expected beside observed) for the report's permission matrix.
+/// </summary>
+public sealed class PermissionMatrixTests : EndpointCallTest
+{
+    /// <summary>The matrix of the run's specs folder (a target profile may bring its own), else the repository's.</summary>
+    public static PermissionMatrix LoadMatrix() => PermissionMatrix.Load(Path.Combine(
+        ConformanceRun.IsInstalled ? ConformanceRun.Current.Settings.SpecsDirectory : Path.Combine(RepositoryLayout.Root(), "specs"),
+        PermissionMatrix.FileName));
+
+    public static IEnumerable<TestCaseData> Cells()
+    {
+        var matrix = LoadMatrix();
+        foreach (var row in matrix.Rows)
+        {
+            if (EndpointCalls.Find(row.Call) is null)
+            {
+                throw new ConfigurationException($"{matrix.Path}: call '{row.Call}' is not one the suite knows ({string.Join(", ", EndpointCalls.All.Select(c => c.Key))})");
+            }
+
+            foreach (var cell in row.Cells)
+            {
+                yield return new TestCaseData(row.Call, row.Endpoint, cell.Role, cell.Allowed)
+                    .SetName($"{row.Call} / {cell.Role} / {(cell.Allowed ? "allowed" : "denied")}")
+                    .SetProperty(RuleAttribute.PropertyName, cell.Rule)
+                    .SetCategory(cell.Rule);
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(Cells))]
+    public async Task Each_cast_member_is_allowed_or_denied_as_the_matrix_says(string callKey, string endpoint, string role, bool allowed)
+    {
+        var world = await EndpointWorld.GetAsync();
+        var call = EndpointCalls.Find(callKey)!;
+        var target = world.TargetFor(call, role);
+        var actor = As(role);
+        var before = call.Writes && !allowed ? await WriteStateAsync(call, target) : null;
+
+        var response = await SendAsync(actor, call, target);
+
+        var observed = response.Status switch
+        {
+            >= 200 and <= 299 => "allow",
+            403 => "deny",
+            _ => "error",
+        };
+        Findings.RecordPermission(new PermissionCell(endpoint, role, allowed ? "allow" : "deny", observed, response.Status, TestContext.CurrentContext.Test.Name));
+        if (allowed)
+        {
+            ResponseAssertions.FailUnless(
+                observed == "allow", $"expected a 2xx answer for {actor.Describe()}: the permission matrix allows {endpoint} to {role}, but the target answered {response.Status}", response);
+            return;
+        }
+
+        response.ShouldHaveStatus(403, $"for {actor.Describe()}: the permission matrix denies {endpoint} to {role}");
+        if (before is not null)
+        {
+            (await WriteStateAsync(call, target)).Should().Be(before, "a write refused with 403 must change nothing: {0}", response);
+        }
+    }
+}

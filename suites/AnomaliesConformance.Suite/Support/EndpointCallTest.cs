@@ -1,0 +1,29 @@
+using AnomaliesConformance.Core.Http;
+
+namespace AnomaliesConformance.Suite.Support;
+
+/// <summary>Base of the checks that send every endpoint's call (the permission matrix and authentication).</summary>
+public abstract class EndpointCallTest : ConformanceTest
+{
+    protected static Task<ApiResponse> SendAsync(Actor actor, EndpointCall call, EndpointTarget target)
+    {
+        var request = call.Build(target);
+        return Api.SendAsync(actor, request.Method, request.PathAndQuery, request.Body);
+    }
+
+    /// <summary>
+    /// What a write could have changed, read back as an Admin: the anomaly and, for ticket-link calls, its
+    /// links. Compared before and after a refused write to show that nothing changed.
+    /// </summary>
+    protected static async Task<string> WriteStateAsync(EndpointCall call, EndpointTarget target)
+    {
+        var anomaly = (await SnapshotAsync(target.Anomaly)).ToJsonString();
+        if (!call.TouchesTicketLinks)
+        {
+            return anomaly;
+        }
+
+        var links = await Api.GetAsync(Admin, $"/api/anomalies/{target.Anomaly.Id}/ticket-links", purpose: ExchangePurpose.Verify);
+        return anomaly + "\nticket links: " + links.Body;
+    }
+}
