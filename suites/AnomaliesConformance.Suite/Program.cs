@@ -15,10 +15,13 @@ var workers = new Option<int>("--workers") { Description = "Tests run in paralle
 var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for any one answer of the target", DefaultValueFactory = _ => 30 };
 var specs = new Option<string?>("--specs") { Description = "Folder holding rules.yaml and anomalies.openapi.yaml (default: the repository's specs/)" };
 var referenceServer = new Option<string?>("--reference-server") { Description = "Path of the reference server dll (default: the repository's build output)" };
+var spec = new Option<string?>("--spec") { Description = "OpenAPI document (YAML or JSON) the contract checks are generated from (default: specs/anomalies.openapi.yaml)" };
+var strictSchema = new Option<bool>("--strict-schema") { Description = "Fail, instead of warn about, response properties the OpenAPI document does not describe" };
+var fuzz = new Option<int>("--fuzz") { Description = "Also send N random valid and invalid requests per operation, generated from the schemas (0: off)", DefaultValueFactory = _ => 0 };
 
 var root = new RootCommand("Checks an Anomalies API target against specs/rules.yaml and writes reports/latest/.")
 {
-    target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, specs, referenceServer,
+    target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, specs, referenceServer, spec, strictSchema, fuzz,
 };
 
 var parse = root.Parse(args);
@@ -99,6 +102,11 @@ RunSettings Settings()
         throw new ConfigurationException("--timeout: must be between 1 and 3600 seconds");
     }
 
+    if (parse.GetValue(fuzz) is < 0 or > 10_000)
+    {
+        throw new ConfigurationException("--fuzz: must be between 0 and 10000 requests per operation");
+    }
+
     var repository = parse.GetValue(specs) is null || parse.GetValue(output) is null ? RepositoryLayout.Root() : null;
     var specsDirectory = parse.GetValue(specs) ?? Path.Combine(repository!, "specs");
     if (!Directory.Exists(specsDirectory))
@@ -132,6 +140,9 @@ RunSettings Settings()
         RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
         SpecsDirectory = specsDirectory,
         ReferenceServerDll = parse.GetValue(referenceServer),
+        SpecPath = parse.GetValue(spec) is { } specFile ? Path.GetFullPath(specFile) : null,
+        StrictSchema = parse.GetValue(strictSchema),
+        FuzzRequests = parse.GetValue(fuzz),
     };
 }
 

@@ -13,6 +13,12 @@ public static class ConsoleSummary
         console.WriteLine($"  SHOULD rules passed: {report.PassRate("SHOULD")}");
         console.WriteLine($"  rules:  {report.RuleCount(Verdicts.Passed)} passed, {report.RuleCount(Verdicts.Failed)} failed, {report.RuleCount(Verdicts.Inconclusive)} inconclusive, {report.RuleCount(Verdicts.Skipped)} not checked");
         console.WriteLine($"  tests:  {report.TestCount(Verdicts.Passed)} passed, {report.TestCount(Verdicts.Failed)} failed, {report.TestCount(Verdicts.TargetError)} target errors, {report.TestCount(Verdicts.Skipped) + report.TestCount(Verdicts.Inconclusive)} skipped or inconclusive");
+        var warnings = report.Tests.Sum(t => t.Warnings.Count);
+        if (warnings > 0)
+        {
+            console.WriteLine($"  warnings: {warnings} (listed in results.json; --strict-schema makes undocumented properties fail)");
+        }
+
         foreach (var rule in report.Rules.Where(r => r.Verdict is Verdicts.Failed or Verdicts.Inconclusive))
         {
             console.WriteLine($"  {rule.Verdict.ToUpperInvariant(),-12} {rule.Rule.Id} ({rule.Rule.Level}): {rule.Rule.Summary}");

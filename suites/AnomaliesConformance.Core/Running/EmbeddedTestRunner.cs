@@ -73,6 +73,10 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, TextWriter con
             Message = string.IsNullOrWhiteSpace(result.Message) ? null : result.Message.Trim(),
             DurationSeconds = result.Duration,
             Exchanges = recorder.ForTest(result.Test.FullName),
+            Warnings = result.AssertionResults
+                .Where(a => a.Status == AssertionStatus.Warning)
+                .Select(a => a.Message.Trim())
+                .ToList(),
         };
     }
 

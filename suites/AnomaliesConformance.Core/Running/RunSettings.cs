@@ -15,6 +15,14 @@ public sealed record RunSettings
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public required string SpecsDirectory { get; init; }
     public string? ReferenceServerDll { get; init; }
+    /// <summary>The OpenAPI document (YAML or JSON) the generated contract checks are built from.</summary>
+    public string? SpecPath { get; init; }
+    /// <summary>Undocumented response properties fail the schema checks instead of warning.</summary>
+    public bool StrictSchema { get; init; }
+    /// <summary>Random requests per operation in the property-based mode; 0 turns it off.</summary>
+    public int FuzzRequests { get; init; }
 
     public string RulesPath => Path.Combine(SpecsDirectory, "rules.yaml");
+
+    public string OpenApiPath => SpecPath ?? Path.Combine(SpecsDirectory, "anomalies.openapi.yaml");
 }

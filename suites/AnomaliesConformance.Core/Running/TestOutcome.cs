@@ -13,6 +13,8 @@ public sealed record TestOutcome
     public string? Message { get; init; }
     public required double DurationSeconds { get; init; }
     public IReadOnlyList<Exchange> Exchanges { get; init; } = [];
+    /// <summary>Findings that do not fail the test (Assert.Warn), such as undocumented response properties.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 public static class Verdicts
