@@ -4,6 +4,7 @@ using AnomaliesConformance.Core.Catalogue;
 using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Core.Specs;
 using AnomaliesConformance.SelfTests.Support;
+using AnomaliesConformance.Suite.Contract;
 using FluentAssertions;
 using NUnit.Framework;
 
@@ -89,12 +90,7 @@ public sealed partial class SpecificationTests
     [Test]
     public void Every_rule_a_suite_test_names_is_in_the_catalogue()
     {
-        var used = typeof(AnomaliesConformance.Suite.Support.ConformanceTest).Assembly.GetTypes()
-            .SelectMany(t => t.GetMethods())
-            .SelectMany(m => m.GetCustomAttributes<RuleAttribute>())
-            .Select(a => a.Id)
-            .Distinct()
-            .ToList();
+        var used = SuiteRuleIds().ToList();
 
         used.Should().NotBeEmpty();
         used.Where(id => Catalogue.Find(id) is null).Should().BeEmpty("a test may only enforce a rule of specs/rules.yaml");
@@ -104,11 +100,7 @@ public sealed partial class SpecificationTests
     public void Every_fault_names_a_catalogue_rule_in_kebab_and_upper_case_and_a_test_checks_that_rule()
     {
         var faults = FaultList.Load();
-        var tested = typeof(AnomaliesConformance.Suite.Support.ConformanceTest).Assembly.GetTypes()
-            .SelectMany(t => t.GetMethods())
-            .SelectMany(m => m.GetCustomAttributes<RuleAttribute>())
-            .Select(a => a.Id)
-            .ToHashSet();
+        var tested = SuiteRuleIds().ToHashSet();
 
         faults.Should().NotBeEmpty();
         faults.Should().OnlyContain(f => FaultName().IsMatch(f.Name), "fault names are lower-case kebab");
@@ -127,10 +119,12 @@ public sealed partial class SpecificationTests
         unbreakable.Should().BeEmpty("a check that no fault can break has not been shown able to fail");
     }
 
+    /// <summary>The rules of the hand-written tests ([Rule] attributes) and of the cases generated from the OpenAPI document.</summary>
     private static IEnumerable<string> SuiteRuleIds() => typeof(AnomaliesConformance.Suite.Support.ConformanceTest).Assembly.GetTypes()
         .SelectMany(t => t.GetMethods())
         .SelectMany(m => m.GetCustomAttributes<RuleAttribute>())
         .Select(a => a.Id)
+        .Concat(ContractCaseGenerator.Generate(OpenApiContract.Load(Repository.Specs("anomalies.openapi.yaml"))).Select(c => c.Rule))
         .Distinct();
 
     private static string Collapse(string text) => Whitespace().Replace(text, " ").Trim();

@@ -87,6 +87,7 @@ public static class ConformanceRunner
             settings.ReferenceFaults,
             contract.Info.Version);
         WriteReports(report, settings, console);
+        WriteSpecCoverage(SpecCoverage.Measure(settings.OpenApiPath, contract, recorder.All(), target), settings.OutputDirectory, console);
         return report.Conformant ? ExitConformant : ExitNotConformant;
     }
 
@@ -138,6 +139,14 @@ public static class ConformanceRunner
         }
 
         ConsoleSummary.Write(report, console, settings.LatestLink ?? outDir);
+    }
+
+    /// <summary>spec-coverage.json and its Cobertura twin; run-conformance.sh renders the latter with ReportGenerator.</summary>
+    private static void WriteSpecCoverage(SpecCoverage coverage, string outDir, TextWriter console)
+    {
+        coverage.WriteJson(Path.Combine(outDir, "spec-coverage.json"));
+        coverage.WriteCobertura(Path.Combine(outDir, "spec-coverage.cobertura.xml"));
+        console.WriteLine($"Spec coverage: {coverage.Summary()} exercised (spec-coverage.json)");
     }
 
     private static void PointLatestAt(string link, string target)

@@ -100,7 +100,13 @@ public sealed class ContractRequests
             return "";
         }
 
+        // Identity-checked, as the scenarios' snapshots are: a broken id lookup must not pass for a change.
         var anomaly = await Api.GetAsync(world.Caller, $"/api/anomalies/{Anomaly.Id}?include_deleted=true", purpose: ExchangePurpose.Verify);
+        if (anomaly.Status == 200 && anomaly.Json["uuid"]?.ToString() is { } uuid && !uuid.Equals(Anomaly.Uuid, StringComparison.OrdinalIgnoreCase))
+        {
+            anomaly = await Api.GetAsync(world.Caller, $"/api/anomalies/{Anomaly.Uuid}?include_deleted=true", purpose: ExchangePurpose.Verify);
+        }
+
         var links = await Api.GetAsync(world.Caller, $"/api/anomalies/{Anomaly.Id}/ticket-links", purpose: ExchangePurpose.Verify);
         return $"{anomaly.Status} {anomaly.Body}\n{links.Status} {links.Body}";
     }
