@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the Anomalies API conformance suite. With no arguments: builds, starts the embedded reference server
 # on a free loopback port with a fresh database, runs every suite over HTTP and writes reports/latest/.
-# Every flag goes to the runner; `./run-conformance.sh --help` lists them.
+# Every flag goes to the runner; `./run-conformance.sh --help` lists them. Afterwards ReportGenerator renders
+# the run's spec coverage (spec-coverage/index.html) when it is available.
 # Exit codes: 0 every checked MUST rule passed, 1 a MUST rule failed, 2 usage or configuration error,
 # 3 target unreachable or setup failed.
 set -euo pipefail
@@ -15,4 +16,25 @@ if ! build_log=$(dotnet build suites/AnomaliesConformance.Suite/AnomaliesConform
   exit 3
 fi
 
-exec dotnet artifacts/bin/AnomaliesConformance.Suite/debug/AnomaliesConformance.Suite.dll "$@"
+status=0
+dotnet artifacts/bin/AnomaliesConformance.Suite/debug/AnomaliesConformance.Suite.dll "$@" || status=$?
+
+# The run wrote spec-coverage.cobertura.xml (the OpenAPI document as the "source file", one hit count per
+# line); ReportGenerator renders it as spec-coverage/index.html. Without the tool the run still stands.
+out=reports/latest
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --out) out="${2:-}"; shift ;;
+    --out=*) out="${1#--out=}" ;;
+  esac
+  shift
+done
+if [[ -f "$out/spec-coverage.cobertura.xml" ]]; then
+  if dotnet tool restore >/dev/null 2>&1 && dotnet tool run reportgenerator "-reports:$out/spec-coverage.cobertura.xml" \
+      "-targetdir:$out/spec-coverage" -reporttypes:Html "-title:OpenAPI spec coverage" -verbosity:Warning >/dev/null 2>&1; then
+    echo "Spec coverage page: $out/spec-coverage/index.html"
+  else
+    echo "Spec coverage page not rendered: ReportGenerator is unavailable (dotnet tool restore installs it); spec-coverage.json has the same data"
+  fi
+fi
+exit "$status"

@@ -25,7 +25,7 @@ public sealed class ConformanceRunTests
         var run = await ChildProcess.RunSuiteAsync("--out", output, "--seed", "4242", "--provisioning-key", distinctiveKey);
 
         run.ExitCode.Should().Be(0, "the reference server is the faithful implementation: {0}", run);
-        foreach (var file in new[] { "index.html", "results.json", "junit.xml", "exchanges.ndjson" })
+        foreach (var file in new[] { "index.html", "results.json", "junit.xml", "exchanges.ndjson", "spec-coverage.json", "spec-coverage.cobertura.xml" })
         {
             File.Exists(Path.Combine(output, file)).Should().BeTrue($"the run writes {file}");
         }
@@ -39,6 +39,11 @@ public sealed class ConformanceRunTests
         results.Summary["passed"]!.GetValue<int>().Should().BeGreaterThan(30, "the run checks the rules its scenarios cover");
         run.StandardOutput.Should().Contain("seed 4242", "the seed is printed so the run can be reproduced");
         run.StandardOutput.Should().Contain("VERDICT: CONFORMANT");
+        results.Document["tests"]!.AsArray().Should().Contain(t => t!["name"]!.GetValue<string>() == "listAnomalies / 200 / body matches schema", "the contract cases run with the scenarios");
+        results.Document["warnings"]!.AsArray().Should().BeEmpty("the reference server answers only documented properties");
+        var coverage = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, "spec-coverage.json")))!["summary"]!;
+        coverage["operations"]!["covered"]!.GetValue<int>().Should().Be(coverage["operations"]!["total"]!.GetValue<int>(), "every operation is exercised");
+        coverage["parameters"]!["covered"]!.GetValue<int>().Should().Be(coverage["parameters"]!["total"]!.GetValue<int>(), "every parameter is exercised");
         (run.StandardOutput + run.StandardError).Should().NotContain(distinctiveKey, "secrets never reach the console");
         foreach (var file in Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories))
         {
@@ -59,6 +64,77 @@ public sealed class ConformanceRunTests
         run.ExitCode.Should().Be(level == "MUST" ? 1 : 0, "a failed MUST rule makes the run exit 1, a failed SHOULD rule does not");
         run.StandardOutput.Should().Contain(rule, "the console names the broken rule");
         results.Document["reference_faults"]!.AsArray().Select(f => f!.GetValue<string>()).Should().Equal([fault]);
+    }
+}
+
+/// <summary>The contract suite's own options: --spec (JSON too), --strict-schema, --fuzz, and the rendered spec coverage.</summary>
+[Parallelizable(ParallelScope.All)]
+public sealed class ContractRunTests
+{
+    [Test]
+    public async Task Undocumented_properties_warn_by_default_and_fail_under_strict_schema()
+    {
+        // A JSON copy of the document that no longer lists `archived`: the reference server's answers carry it.
+        var document = AnomaliesConformance.Core.Specs.OpenApiContract.Load(Repository.Specs("anomalies.openapi.yaml"));
+        document.Components.Schemas["Anomaly"].Properties.Remove("archived");
+        document.Components.Schemas["Anomaly"].Required.Remove("archived");
+        var spec = Path.Combine(TempDirectory.Create("spec-without-archived"), "anomalies.openapi.json");
+        await File.WriteAllTextAsync(spec, Microsoft.OpenApi.Extensions.OpenApiSerializableExtensions.SerializeAsJson(document, Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0));
+
+        var lenientOut = TempDirectory.Create("lenient");
+        var lenient = await ChildProcess.RunSuiteAsync("--spec", spec, "--rule", "CONTRACT-RESPONSE-SCHEMA", "--out", lenientOut, "--seed", "4242");
+        var strictOut = TempDirectory.Create("strict");
+        var strict = await ChildProcess.RunSuiteAsync("--spec", spec, "--strict-schema", "--rule", "CONTRACT-RESPONSE-SCHEMA", "--out", strictOut, "--seed", "4242");
+
+        lenient.ExitCode.Should().Be(0, "{0}", lenient);
+        var warnings = ResultsFile.Load(lenientOut).Document["warnings"]!.AsArray();
+        warnings.Should().NotBeEmpty("undocumented properties are reported as warnings: {0}", lenient);
+        warnings.Select(w => w!["message"]!.GetValue<string>()).Should().OnlyContain(m => m.Contains(".archived"));
+        ResultsFile.Load(lenientOut).FailedRules().Should().BeEmpty();
+        lenient.StandardOutput.Should().Contain("warnings:");
+        ResultsFile.Load(strictOut).FailedRules().Should().Equal(["CONTRACT-RESPONSE-SCHEMA"], "--strict-schema makes them failures: {0}", strict);
+    }
+
+    [Test]
+    public async Task A_fuzz_run_passes_against_the_reference_server()
+    {
+        var output = TempDirectory.Create("fuzz-clean");
+
+        var run = await ChildProcess.RunSuiteAsync("--fuzz", "15", "--rule", "CONTRACT-DOCUMENTED-STATUS,CONTRACT-RESPONSE-SCHEMA", "--out", output, "--seed", "4242");
+
+        run.ExitCode.Should().Be(0, "{0}", run);
+        ResultsFile.Load(output).FailedRules().Should().BeEmpty("{0}", run);
+        ResultsFile.Load(output).Document["tests"]!.AsArray().Count(t => t!["name"]!.GetValue<string>().Contains("/ fuzz 15 requests /")).Should().Be(28);
+    }
+
+    [Test]
+    public async Task A_fuzz_finding_names_the_request_and_the_seed_that_reproduces_it()
+    {
+        var output = TempDirectory.Create("fuzz-fault");
+
+        var run = await ChildProcess.RunSuiteAsync("--fuzz", "60", "--rule", "CONTRACT-DOCUMENTED-STATUS", "--reference-fault", "contract-size-above-max-500", "--out", output, "--seed", "4242");
+
+        var results = ResultsFile.Load(output);
+        results.FailedRules().Should().Equal(["CONTRACT-DOCUMENTED-STATUS"], "{0}", run);
+        var finding = results.Document["tests"]!.AsArray().Single(t => t!["verdict"]!.GetValue<string>() == "failed")!;
+        finding["name"]!.GetValue<string>().Should().Be("listAnomalies / fuzz 60 requests / documented status, never 5xx");
+        finding["message"]!.GetValue<string>().Should().Contain("size=101").And.Contain("-> 500").And.Contain("--seed 4242 --fuzz 60");
+    }
+
+    [Test]
+    public async Task Run_conformance_renders_the_spec_coverage_page_with_reportgenerator()
+    {
+        var output = TempDirectory.Create("coverage-page");
+
+        var run = await ChildProcess.RunAsync(Path.Combine(Repository.Root, "run-conformance.sh"), ["--rule", "AUTH-MISSING-TOKEN", "--out", output, "--seed", "4242"], TimeSpan.FromMinutes(5));
+
+        run.ExitCode.Should().Be(0, "{0}", run);
+        run.StandardOutput.Should().Contain("Spec coverage page: " + output);
+        var page = Directory.EnumerateFiles(Path.Combine(output, "spec-coverage"), "*.html").Where(f => !f.EndsWith("index.html", StringComparison.Ordinal)).Single();
+        var html = await File.ReadAllTextAsync(page);
+        html.Should().Contain("operationId:&nbsp;listAnomalies", "the OpenAPI document is the page's source file");
+        html.Should().Contain("lightred", "lines no exchange exercised are marked uncovered");
+        html.Should().Contain("lightgreen", "exercised lines are marked covered");
     }
 }
 

@@ -88,6 +88,9 @@ public sealed class ReferenceServerTests
         if (body is not null)
         {
             request.Content = new StringContent(body.Replace("{id}", anomalyId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), Encoding.UTF8, "application/json");
+            // A server refusing a large body by its length answers before reading it; without 100-continue the
+            // client may still be uploading and meet a closed connection (broken pipe) under load.
+            request.Headers.ExpectContinue = body.Length > 64 * 1024;
         }
 
         using var response = await http.SendAsync(request);

@@ -75,6 +75,35 @@ public sealed class RunnerCommandLineTests
         ResultsFile.Load(output).Document["request_policy"]!["rate_limit_per_second"]!.GetValue<int>().Should().Be(10);
     }
 
+    [TestCase("missing", null, "does not exist")]
+    [TestCase("empty", "", "is empty")]
+    [TestCase("invalid", "openapi: 3.0.3\ninfo: {title: broken, version: '1'}\npaths:\n  /x:\n    get: [unclosed\n", "has errors")]
+    [TestCase("no-operations", "openapi: 3.0.3\ninfo: {title: empty, version: '1'}\npaths: {}\n", "describes no paths")]
+    public async Task A_missing_empty_or_invalid_spec_exits_2_with_the_readers_diagnostics_before_any_test(string label, string? content, string diagnostic)
+    {
+        var spec = Path.Combine(TempDirectory.Create("spec-" + label), "spec.yaml");
+        if (content is not null)
+        {
+            await File.WriteAllTextAsync(spec, content);
+        }
+
+        var output = TempDirectory.Create("spec-out-" + label);
+        var run = await ChildProcess.RunSuiteAsync("--spec", spec, "--out", output);
+
+        run.ExitCode.Should().Be(2, "{0}", run);
+        run.StandardError.Should().Contain(spec).And.Contain(diagnostic);
+        File.Exists(Path.Combine(output, "results.json")).Should().BeFalse("no test runs against a document that cannot be read");
+    }
+
+    [Test]
+    public async Task A_negative_fuzz_count_exits_2_and_names_the_option()
+    {
+        var run = await ChildProcess.RunSuiteAsync("--fuzz", "-1", "--out", TempDirectory.Create("bad-fuzz"));
+
+        run.ExitCode.Should().Be(2, "{0}", run);
+        run.StandardError.Should().Contain("--fuzz");
+    }
+
     [Test]
     public async Task List_faults_prints_one_name_and_rule_per_line()
     {

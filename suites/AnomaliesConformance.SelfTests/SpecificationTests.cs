@@ -6,6 +6,7 @@ using AnomaliesConformance.Core.Specs;
 using AnomaliesConformance.SelfTests.Support;
 using AnomaliesConformance.Suite.Scenarios;
 using AnomaliesConformance.Suite.Support;
+using AnomaliesConformance.Suite.Contract;
 using FluentAssertions;
 using NUnit.Framework;
 
@@ -125,7 +126,7 @@ public sealed partial class SpecificationTests
     [Test]
     public void Every_rule_a_suite_test_names_is_in_the_catalogue()
     {
-        var used = SuiteTests.RuleIds();
+        var used = SuiteTests.RuleIds().Concat(ContractRuleIds()).Distinct().ToList();
 
         used.Should().NotBeEmpty();
         used.Where(id => Catalogue.Find(id) is null).Should().BeEmpty("a test may only enforce a rule of specs/rules.yaml");
@@ -135,7 +136,7 @@ public sealed partial class SpecificationTests
     public void Every_fault_names_a_catalogue_rule_in_kebab_and_upper_case_and_a_test_checks_that_rule()
     {
         var faults = FaultList.Load();
-        var tested = SuiteTests.RuleIds().ToHashSet();
+        var tested = SuiteTests.RuleIds().Concat(ContractRuleIds()).ToHashSet();
 
         faults.Should().NotBeEmpty();
         faults.Should().OnlyContain(f => FaultName().IsMatch(f.Name), "fault names are lower-case kebab");
@@ -153,6 +154,10 @@ public sealed partial class SpecificationTests
 
         unbreakable.Should().BeEmpty("a check that no fault can break has not been shown able to fail");
     }
+
+    /// <summary>The rules of the cases generated from the OpenAPI document (the hand-written ones come from SuiteTests).</summary>
+    private static IEnumerable<string> ContractRuleIds() =>
+        ContractCaseGenerator.Generate(OpenApiContract.Load(Repository.Specs("anomalies.openapi.yaml"))).Select(c => c.Rule).Distinct();
 
     private static string Collapse(string text) => Whitespace().Replace(text, " ").Trim();
 

@@ -31,11 +31,14 @@ var replay = new Option<string?>("--replay") { Description = "Re-run one test of
 var secretEnv = new Option<string[]>("--secret-env") { Description = "Names of environment variables whose values are secrets to redact from every report and the console (NAME[,NAME])" };
 var serverCoverage = new Option<bool>("--server-coverage") { Description = "Measure which reference server code the run exercised (coverlet + ReportGenerator, into server-coverage/); slower" };
 var referenceServer = new Option<string?>("--reference-server") { Description = "Path of the reference server dll (default: the repository's build output)" };
+var spec = new Option<string?>("--spec") { Description = "OpenAPI document (YAML or JSON) the contract checks are generated from (default: specs/anomalies.openapi.yaml)" };
+var strictSchema = new Option<bool>("--strict-schema") { Description = "Fail, instead of warn about, response properties the OpenAPI document does not describe" };
+var fuzz = new Option<int>("--fuzz") { Description = "Also send N random valid and invalid requests per operation, generated from the schemas (0: off)", DefaultValueFactory = _ => 0 };
 
 var root = new RootCommand("Checks an Anomalies API target against specs/rules.yaml and writes reports/latest/.")
 {
     target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, retries, rateLimit, specs, referenceServer, expectations,
-    image, imagePort, imageEnvironment, profile, keepFixtures, sweep, tests, waivers, replay, secretEnv, serverCoverage,
+    image, imagePort, imageEnvironment, profile, keepFixtures, sweep, tests, waivers, replay, secretEnv, serverCoverage, spec, strictSchema, fuzz,
 };
 
 // Everything printed goes through the redactor the run registers its tokens with.
@@ -181,6 +184,11 @@ RunSettings Settings(ReplayPlan? replayPlan)
         throw new ConfigurationException("--rate-limit: must be between 1 and 100000 requests per second");
     }
 
+    if (parse.GetValue(fuzz) is < 0 or > 10_000)
+    {
+        throw new ConfigurationException("--fuzz: must be between 0 and 10000 requests per operation");
+    }
+
     var repository = parse.GetValue(specs) is null || parse.GetValue(output) is null ? RepositoryLayout.Root() : null;
     var specsDirectory = parse.GetValue(specs) ?? Path.Combine(repository!, "specs");
     if (!Directory.Exists(specsDirectory))
@@ -233,6 +241,9 @@ RunSettings Settings(ReplayPlan? replayPlan)
         ImagePort = parse.GetValue(imagePort),
         // Environment values may hold commas, so --image-env is repeated rather than comma-joined.
         ImageEnvironment = Pairs("--image-env", parse.GetValue(imageEnvironment), splitCommas: false),
+        SpecPath = parse.GetValue(spec) is { } specFile ? Path.GetFullPath(specFile) : null,
+        StrictSchema = parse.GetValue(strictSchema),
+        FuzzRequests = parse.GetValue(fuzz),
     };
 }
 

@@ -77,6 +77,8 @@ public sealed class ExchangeRecorder : IDisposable
         }
     }
 
+    public IReadOnlyList<Exchange> All() => byTest.Values.SelectMany(q => q).OrderBy(e => e.Sequence).ToList();
+
     public IReadOnlyList<Exchange> ForTest(string testId) =>
         byTest.TryGetValue(testId, out var queue) ? queue.OrderBy(e => e.Sequence).ToList() : [];
 

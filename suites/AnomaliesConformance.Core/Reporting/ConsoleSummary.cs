@@ -24,6 +24,12 @@ public static class ConsoleSummary
             console.WriteLine($"  retries: {report.TotalRetries} request(s) sent again after a 429 or 503 ({report.Tests.Count(t => t.Retries > 0)} tests, {report.SetupRetries} during setup)");
         }
 
+        var warnings = report.Tests.Sum(t => t.Warnings.Count);
+        if (warnings > 0)
+        {
+            console.WriteLine($"  warnings: {warnings} (listed in results.json; --strict-schema makes undocumented properties fail)");
+        }
+
         var listed = report.Rules.Where(r => r.Verdict is Verdicts.Failed or Verdicts.Inconclusive).ToList();
         foreach (var rule in listed.Take(MaxListedRules))
         {

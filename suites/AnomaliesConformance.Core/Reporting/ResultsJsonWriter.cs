@@ -123,6 +123,12 @@ public static class ResultsJsonWriter
                     ["message"] = t.Message,
                 }).ToArray()),
             }).ToArray()),
+            ["warnings"] = new JsonArray(report.Tests.SelectMany(t => t.Warnings.Select(w => (JsonNode?)new JsonObject
+            {
+                ["test"] = t.Name,
+                ["rules"] = new JsonArray(t.Rules.Select(r => (JsonNode?)r).ToArray()),
+                ["message"] = w,
+            })).ToArray()),
             ["tests"] = new JsonArray(report.Tests.Select(t => (JsonNode?)new JsonObject
             {
                 ["id"] = t.Id,

@@ -2,6 +2,8 @@ using AnomaliesConformance.Core.Catalogue;
 using AnomaliesConformance.Core.Http;
 using AnomaliesConformance.Core.Provisioning;
 using AnomaliesConformance.Core.Reporting;
+using Microsoft.OpenApi.Models;
+using NUnit.Framework;
 
 namespace AnomaliesConformance.Core.Running;
 
@@ -42,13 +44,40 @@ public sealed class ConformanceRun(
     /// </summary>
     public string? Expectation(string profileKey) => Settings.Expectations.GetValueOrDefault(profileKey);
 
+    /// <summary>The OpenAPI document the run was given (--spec); the generated contract checks read it.</summary>
+    public OpenApiDocument? Contract { get; init; }
+
+    /// <summary>
+    /// Why the target cannot provision fixtures (it has no provisioning extension), or null. Tests that need
+    /// users or fixtures then end inconclusive with this reason instead of failing.
+    /// </summary>
+    public string? ProvisioningUnavailable { get; init; }
+
     public IReadOnlyDictionary<string, long> CastUserIds =>
         Cast.ToDictionary(c => c.Key, c => c.Value.UserId ?? throw new InvalidOperationException($"{c.Key} has no user id"));
 
     public static void Install(ConformanceRun run) => current = run;
 
+    /// <summary>A cast member; inconclusive (not failed) when the target could not provision the cast.</summary>
+    public Actor Actor(string castLabel)
+    {
+        RequireProvisioning();
+        return Cast.TryGetValue(castLabel, out var actor)
+            ? actor
+            : throw new ArgumentException($"the cast has no '{castLabel}'", nameof(castLabel));
+    }
+
+    public void RequireProvisioning()
+    {
+        if (ProvisioningUnavailable is not null)
+        {
+            Assert.Inconclusive("cannot be judged without fixtures: " + ProvisioningUnavailable);
+        }
+    }
+
     public async Task<World> ProvisionAsync(string testId, Action<WorldBuilder> describe, CancellationToken ct = default)
     {
+        RequireProvisioning();
         var builder = new WorldBuilder(RunPrefix, StableSeed.For(Settings.Seed, testId));
         describe(builder);
         var batch = builder.ToBatch(CastUserIds);

@@ -90,6 +90,10 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgres
             Message = message,
             DurationSeconds = result.Duration,
             Exchanges = exchanges,
+            Warnings = result.AssertionResults
+                .Where(a => a.Status == AssertionStatus.Warning)
+                .Select(a => a.Message.Trim())
+                .ToList(),
         };
     }
 

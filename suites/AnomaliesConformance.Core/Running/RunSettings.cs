@@ -48,7 +48,17 @@ public sealed record RunSettings
     /// <summary>Measure which reference server code the run exercised (coverlet + ReportGenerator); slower.</summary>
     public bool ServerCoverage { get; init; }
 
-    public string RulesPath => Path.Combine(SpecsDirectory, "rules.yaml");
 
     public RequestPolicy RequestPolicy => new() { Timeout = RequestTimeout, MaxRetries = MaxRetries, RateLimitPerSecond = RateLimitPerSecond };
+    /// <summary>The OpenAPI document (YAML or JSON) the generated contract checks are built from.</summary>
+    public string? SpecPath { get; init; }
+    /// <summary>Undocumented response properties fail the schema checks instead of warning.</summary>
+    public bool StrictSchema { get; init; }
+    /// <summary>Random requests per operation in the property-based mode; 0 turns it off.</summary>
+    public int FuzzRequests { get; init; }
+
+
+    public string RulesPath => Path.Combine(SpecsDirectory, "rules.yaml");
+
+    public string OpenApiPath => SpecPath ?? Path.Combine(SpecsDirectory, "anomalies.openapi.yaml");
 }

@@ -16,6 +16,9 @@ public sealed record TestOutcome
 
     /// <summary>Requests the suite sent again after a 429 or 503 refusal (each one is also an exchange).</summary>
     public int Retries => Exchanges.Count(e => e.IsRetry);
+
+    /// <summary>Findings that do not fail the test (Assert.Warn), such as undocumented response properties.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 public static class Verdicts

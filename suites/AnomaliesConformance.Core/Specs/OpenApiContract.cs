@@ -3,7 +3,7 @@ using Microsoft.OpenApi.Readers;
 
 namespace AnomaliesConformance.Core.Specs;
 
-/// <summary>Loads an OpenAPI description with Microsoft.OpenApi.Readers; any reader error is a configuration error.</summary>
+/// <summary>Loads an OpenAPI description (YAML or JSON) with Microsoft.OpenApi.Readers; any reader error is a configuration error.</summary>
 public static class OpenApiContract
 {
     public static OpenApiDocument Load(string path)
@@ -29,6 +29,11 @@ public static class OpenApiContract
         if (document.Paths is null || document.Paths.Count == 0)
         {
             throw new ConfigurationException($"OpenAPI document {path} describes no paths");
+        }
+
+        if (!Operations(document).Any())
+        {
+            throw new ConfigurationException($"OpenAPI document {path} describes no operations");
         }
 
         return document;

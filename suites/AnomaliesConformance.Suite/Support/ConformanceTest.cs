@@ -18,9 +18,7 @@ public abstract class ConformanceTest
 
     protected static ApiClient Api => Run.Api;
 
-    protected static Actor As(string castLabel) => Run.Cast.TryGetValue(castLabel, out var actor)
-        ? actor
-        : throw new ArgumentException($"the cast has no '{castLabel}'", nameof(castLabel));
+    protected static Actor As(string castLabel) => Run.Actor(castLabel);
 
     protected static Actor Admin => As("admin");
 
