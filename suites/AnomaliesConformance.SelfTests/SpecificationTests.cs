@@ -115,7 +115,9 @@ public sealed partial class SpecificationTests
     [Test]
     public void Every_suite_test_is_runnable_and_checks_at_least_one_rule()
     {
-        var tests = SuiteTests.All;
+        // The generated contract cases are built from the runner's document at run time; outside a run their
+        // source cannot build, and their count is guarded against the document by their own test.
+        var tests = SuiteTests.All.Where(t => !t.FullName.StartsWith("AnomaliesConformance.Suite.Contract.", StringComparison.Ordinal)).ToList();
 
         tests.Where(t => t.RunState == NUnit.Framework.Interfaces.RunState.NotRunnable)
             .Select(t => $"{t.FullName}: {t.Properties.Get(NUnit.Framework.Internal.PropertyNames.SkipReason)}")

@@ -152,7 +152,7 @@ public static class HtmlReportWriter
         var staleWaivers = report.Waivers.Count(w => w.IsStale);
         html.Append("<nav><a href=\"#failures\">Failures (").Append(Failing(report).Count).Append(")</a><a href=\"#rules\">Rules by area (").Append(report.Rules.Count)
             .Append(")</a><a href=\"#permission-matrix\">Permission matrix (").Append(report.Findings.PermissionCells.Count(c => !c.Matches)).Append(" mismatches)</a><a href=\"#observations\">Observations (")
-            .Append(report.Findings.Observations.Count).Append(")</a><a href=\"#warnings\">Warnings (").Append(report.Findings.Warnings.Count).Append(")</a><a href=\"#waivers\">Waivers (")
+            .Append(report.Findings.Observations.Count).Append(")</a><a href=\"#warnings\">Warnings (").Append(report.AllWarnings.Count).Append(")</a><a href=\"#waivers\">Waivers (")
             .Append(report.Waivers.Count).Append(staleWaivers > 0 ? $", {staleWaivers} stale" : "").Append(")</a>")
             .Append(report.SpecCoveragePage is null ? "" : $"<a href=\"{E(report.SpecCoveragePage)}\">Spec coverage</a>")
             .Append("</nav>");
@@ -403,15 +403,15 @@ public static class HtmlReportWriter
 
     private static void Warnings(RunReport report, StringBuilder html)
     {
-        html.Append("<section id=\"warnings\"><h2>Warnings (").Append(report.Findings.Warnings.Count).Append(")</h2>");
-        if (report.Findings.Warnings.Count == 0)
+        html.Append("<section id=\"warnings\"><h2>Warnings (").Append(report.AllWarnings.Count).Append(")</h2>");
+        if (report.AllWarnings.Count == 0)
         {
             html.Append("<p>None: no check passed with a caveat.</p></section>");
             return;
         }
 
         html.Append("<table><tr><th>Rule</th><th>Caveat</th><th>Test</th></tr>");
-        foreach (var w in report.Findings.Warnings.OrderBy(w => w.Rule, StringComparer.Ordinal))
+        foreach (var w in report.AllWarnings.OrderBy(w => w.Rule, StringComparer.Ordinal))
         {
             html.Append("<tr><td><code>").Append(E(w.Rule)).Append("</code></td><td>").Append(E(w.Message)).Append("</td><td>").Append(E(w.Test)).Append("</td></tr>");
         }

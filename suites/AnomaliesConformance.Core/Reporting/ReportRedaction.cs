@@ -31,6 +31,7 @@ public static class ReportRedaction
             Id = R(t.Id),
             Name = R(t.Name),
             Message = RN(t.Message),
+            Warnings = t.Warnings.Select(R).ToList(),
             Exchanges = t.Exchanges.Select(RedactExchange).ToList(),
         };
 

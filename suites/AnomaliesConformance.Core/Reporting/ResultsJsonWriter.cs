@@ -61,12 +61,13 @@ public static class ResultsJsonWriter
                 ["summary"] = o.Summary,
                 ["observed"] = o.Observed,
             }).ToArray()),
-            ["warnings"] = new JsonArray(report.Findings.Warnings.Select(w => (JsonNode?)new JsonObject
-            {
-                ["rule"] = w.Rule,
-                ["test"] = w.Test,
-                ["message"] = w.Message,
-            }).ToArray()),
+            ["warnings"] = new JsonArray(report.AllWarnings
+                .Select(w => (JsonNode?)new JsonObject
+                {
+                    ["rule"] = w.Rule,
+                    ["test"] = w.Test,
+                    ["message"] = w.Message,
+                }).ToArray()),
             ["permission_matrix"] = new JsonArray(report.Findings.PermissionCells
                 .OrderBy(c => c.Endpoint, StringComparer.Ordinal).ThenBy(c => c.Role, StringComparer.Ordinal)
                 .Select(c => (JsonNode?)new JsonObject
@@ -123,12 +124,6 @@ public static class ResultsJsonWriter
                     ["message"] = t.Message,
                 }).ToArray()),
             }).ToArray()),
-            ["warnings"] = new JsonArray(report.Tests.SelectMany(t => t.Warnings.Select(w => (JsonNode?)new JsonObject
-            {
-                ["test"] = t.Name,
-                ["rules"] = new JsonArray(t.Rules.Select(r => (JsonNode?)r).ToArray()),
-                ["message"] = w,
-            })).ToArray()),
             ["tests"] = new JsonArray(report.Tests.Select(t => (JsonNode?)new JsonObject
             {
                 ["id"] = t.Id,

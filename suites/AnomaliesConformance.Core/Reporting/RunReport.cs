@@ -44,6 +44,11 @@ public sealed record RunReport
 
     public int TotalRetries => SetupRetries + Tests.Sum(t => t.Retries);
 
+    /// <summary>Recorded findings and the tests' own Assert.Warn messages (undocumented response properties).</summary>
+    public IReadOnlyList<Warning> AllWarnings => Findings.Warnings
+        .Concat(Tests.SelectMany(t => t.Warnings.Select(w => new Warning(string.Join(",", t.Rules), t.Name, w))))
+        .ToList();
+
     /// <summary>Every MUST rule that was checked passed (or is waived), nothing could not be judged, and the canary is untouched.</summary>
     public bool Conformant => UnknownRuleIds.Count == 0 && Canary?.Unchanged != false && Rules
         .Where(r => r.Rule.IsMust)

@@ -71,7 +71,8 @@ public sealed class ReportInBrowserTests
         await page.Locator("#filters select[name=verdict]").SelectOptionAsync("failed");
         var failedRuleRows = page.Locator("#rules tr[data-filterable]:visible");
         (await failedRuleRows.CountAsync()).Should().Be(1, "only the rule the fault breaks is failed");
-        (await failedRuleRows.First.InnerTextAsync()).Should().Contain(FailingRule);
+        // TextContent, not InnerText: rows scrolled out of view are not rendered (content-visibility: auto) and have no inner text.
+        (await failedRuleRows.First.TextContentAsync()).Should().Contain(FailingRule);
 
         var failure = page.Locator("details.failure").First;
         var curl = failure.Locator("pre.curl").First;

@@ -14,7 +14,6 @@ namespace AnomaliesConformance.Suite.Contract;
 /// </summary>
 public sealed class ContractRequests
 {
-    public const string UnknownQueryParameter = "cf_unknown_parameter";
 
     private readonly OpenApiDocument document;
     private readonly ContractWorld world;
