@@ -76,7 +76,12 @@ public sealed class ContractChecks(
                 answers.Add(await requests.SendAsync(Caller, path, query, null));
             }
 
-            // An unknown parameter is not sent here: that it is ignored is LIST-UNKNOWN-PARAM-IGNORED's own scenario.
+            // An unknown parameter is ignored (contract-choices.md). On the list that is LIST-UNKNOWN-PARAM-IGNORED's
+            // own scenario, so only the per-anomaly reads get one here.
+            if (operation.PathParameters.Count > 0)
+            {
+                answers.Add(await requests.SendAsync(Caller, path, baseline.Append((ContractRequests.UnknownQueryParameter, "1")), null));
+            }
         }
         else
         {

@@ -14,6 +14,8 @@ namespace AnomaliesConformance.Suite.Contract;
 /// </summary>
 public sealed class ContractRequests
 {
+    public const string UnknownQueryParameter = "cf_unknown_parameter";
+
 
     private readonly OpenApiDocument document;
     private readonly ContractWorld world;
