@@ -30,8 +30,6 @@ public sealed class ExchangeRecorder : IDisposable
         }
     }
 
-    public long Count => Interlocked.Read(ref sequence);
-
     /// <summary>Also told of every exchange as it is recorded (the run's ledger).</summary>
     public Action<Exchange>? Observer { get; set; }
 
