@@ -42,6 +42,7 @@ fi
 counter() { grep -o "<Counters [^>]*" "$trx" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]\+'; }
 passed=$(counter passed)
 failed=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) ))
-skipped=$(( $(counter notExecuted) + $(counter inconclusive) ))
+# Ignored and explicit tests are counted by VSTest only as not executed: total minus executed.
+skipped=$(( $(counter total) - $(counter executed) + $(counter inconclusive) ))
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"
