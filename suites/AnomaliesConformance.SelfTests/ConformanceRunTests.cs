@@ -13,6 +13,15 @@ namespace AnomaliesConformance.SelfTests;
 [Parallelizable(ParallelScope.All)]
 public sealed class ConformanceRunTests
 {
+    /// <summary>
+    /// The reference server's answers to the disputed behaviours (observation rules), declared so those
+    /// rules are judged in the fault runs and a fault that flips the behaviour is seen to fail its rule.
+    /// </summary>
+    private static readonly string[] ReferenceExpectations =
+        ["--expect", "acknowledged_to_active=allowed", "--expect", "put_on_archived=restores"];
+
+    private static readonly string[] ObservationRules = ["STATUS-ACKNOWLEDGED-TO-ACTIVE", "STATUS-PUT-ON-ARCHIVED"];
+
     public static IEnumerable<TestCaseData> Faults() => FaultList.Load()
         .Select(f => new TestCaseData(f.Name, f.Rule).SetName($"With fault {f.Name} only rule {f.Rule} fails"));
 
@@ -37,6 +46,7 @@ public sealed class ConformanceRunTests
         var results = ResultsFile.Load(output);
         results.FailedRules().Should().BeEmpty("no rule fails against the reference server");
         results.Summary["passed"]!.GetValue<int>().Should().BeGreaterThan(30, "the run checks the rules its scenarios cover");
+        results.SkippedTestRules().Should().BeSubsetOf(ObservationRules, "only observations end not judged in a clean run; a skipped precondition would hide a check");
         run.StandardOutput.Should().Contain("seed 4242", "the seed is printed so the run can be reproduced");
         run.StandardOutput.Should().Contain("VERDICT: CONFORMANT");
         results.Document["tests"]!.AsArray().Should().Contain(t => t!["name"]!.GetValue<string>() == "listAnomalies / 200 / body matches schema", "the contract cases run with the scenarios");
@@ -56,7 +66,7 @@ public sealed class ConformanceRunTests
     {
         var output = TempDirectory.Create("fault-" + fault);
 
-        var run = await ChildProcess.RunSuiteAsync("--reference-fault", fault, "--out", output, "--seed", "4242");
+        var run = await ChildProcess.RunSuiteAsync(["--reference-fault", fault, "--out", output, "--seed", "4242", .. ReferenceExpectations]);
 
         var results = ResultsFile.Load(output);
         results.FailedRules().Should().Equal([rule], "fault {0} breaks rule {1} and nothing else: {2}", fault, rule, run);
@@ -64,6 +74,39 @@ public sealed class ConformanceRunTests
         run.ExitCode.Should().Be(level == "MUST" ? 1 : 0, "a failed MUST rule makes the run exit 1, a failed SHOULD rule does not");
         run.StandardOutput.Should().Contain(rule, "the console names the broken rule");
         results.Document["reference_faults"]!.AsArray().Select(f => f!.GetValue<string>()).Should().Equal([fault]);
+    }
+
+    [Test]
+    public async Task Without_expectations_the_disputed_transitions_are_observations_and_not_verdicts()
+    {
+        var output = TempDirectory.Create("observations");
+
+        var run = await ChildProcess.RunSuiteAsync("--rule", string.Join(',', ObservationRules), "--out", output, "--seed", "4242");
+
+        run.ExitCode.Should().Be(0, "observations never fail a run: {0}", run);
+        var results = ResultsFile.Load(output);
+        results.Document["observations"]!.AsArray().Select(o => o!["rule"]!.GetValue<string>()).Should().BeEquivalentTo(ObservationRules, "each disputed behaviour is recorded as an observation");
+        results.Document["observations"]!.AsArray().Should().OnlyContain(o => o!["observed"]!.GetValue<string>().Contains("answered 200"), "the observation says what the target did");
+        foreach (var rule in ObservationRules)
+        {
+            results.Rule(rule)["verdict"]!.GetValue<string>().Should().Be("skipped", "{0} is not judged without an expectation", rule);
+        }
+    }
+
+    [Test]
+    public async Task With_the_reference_servers_expectations_the_disputed_transitions_are_judged_and_pass()
+    {
+        var output = TempDirectory.Create("expectations");
+
+        var run = await ChildProcess.RunSuiteAsync(["--rule", string.Join(',', ObservationRules), "--out", output, "--seed", "4242", .. ReferenceExpectations]);
+
+        run.ExitCode.Should().Be(0, "the reference server does what its expectations declare: {0}", run);
+        var results = ResultsFile.Load(output);
+        results.Document["observations"]!.AsArray().Should().BeEmpty("a declared expectation turns the observation into a verdict");
+        foreach (var rule in ObservationRules)
+        {
+            results.Rule(rule)["verdict"]!.GetValue<string>().Should().Be("passed", "{0} is judged against the declared expectation", rule);
+        }
     }
 }
 
@@ -150,6 +193,12 @@ internal sealed class ResultsFile(JsonObject document)
     public IEnumerable<string> FailedRules() => Document["rules"]!.AsArray()
         .Where(r => r!["verdict"]!.GetValue<string>() is "failed" or "inconclusive")
         .Select(r => r!["id"]!.GetValue<string>());
+
+    /// <summary>The rules of the tests that ended skipped (not judged).</summary>
+    public IEnumerable<string> SkippedTestRules() => Document["tests"]!.AsArray()
+        .Where(t => t!["verdict"]!.GetValue<string>() == "skipped")
+        .SelectMany(t => t!["rules"]!.AsArray().Select(r => r!.GetValue<string>()))
+        .Distinct();
 
     public JsonObject Rule(string id) => Document["rules"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == id)!.AsObject();
 }

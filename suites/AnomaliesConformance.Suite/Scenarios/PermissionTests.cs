@@ -98,10 +98,11 @@ public sealed class PermissionTests : ConformanceTest
         var (a, bAnomaly) = (authored["a"], reported["b"]);
         var before = (await SnapshotAsync(a)).ToJsonString() + (await SnapshotAsync(bAnomaly)).ToJsonString();
 
-        // The forbidden entry comes first, so a server that applies entries up to the first refusal changes nothing either.
+        // The PATCH names the forbidden entry first and the DELETE names it last, so a server that checks
+        // only one end of the batch is caught either way.
         var patch = $$"""[{"id": {{bAnomaly.Id}}, "status": "Acknowledged"}, {"id": {{a.Id}}, "status": "Acknowledged"}]""";
         (await PatchAsync(As("member-author"), patch)).ShouldHaveStatus(403, "for a caller with Author on only one of the two datastores");
-        var delete = $$"""[{"id": {{bAnomaly.Id}}, "archive": true, "status": "Resolved"}, {"id": {{a.Id}}, "archive": true, "status": "Resolved"}]""";
+        var delete = $$"""[{"id": {{a.Id}}, "archive": true, "status": "Resolved"}, {"id": {{bAnomaly.Id}}, "archive": true, "status": "Resolved"}]""";
         (await BulkDeleteAsync(As("member-author"), delete)).ShouldHaveStatus(403, "for a bulk archive by a caller with Author on only one of the two datastores");
         ((await SnapshotAsync(a)).ToJsonString() + (await SnapshotAsync(bAnomaly)).ToJsonString())
             .Should().Be(before, "a bulk write refused for one entry changes no anomaly, the permitted entry's included");

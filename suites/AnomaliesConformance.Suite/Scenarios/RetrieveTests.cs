@@ -1,7 +1,9 @@
+using System.Text.Json.Nodes;
 using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Suite.Support;
 using FluentAssertions;
 using NUnit.Framework;
+using static AnomaliesConformance.Suite.Support.ResponseAssertions;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 
@@ -28,10 +30,99 @@ public sealed class RetrieveTests : ConformanceTest
         var world = await ProvisionOneAsync();
         var anomaly = world["a"];
 
-        var byId = (await GetAnomalyAsync(As("member-viewer"), anomaly.Id)).ShouldHaveStatus(200, "by numeric id");
         var byUuid = (await GetAnomalyAsync(As("member-viewer"), anomaly.Uuid)).ShouldHaveStatus(200, "by UUID, which {id} accepts");
 
         byUuid.Object.Id().Should().Be(anomaly.Id, "the UUID names anomaly {0}: {1}", anomaly.Id, byUuid);
-        byUuid.Object.ToJsonString().Should().Be(byId.Object.ToJsonString(), "both forms address the same anomaly");
+        byUuid.Object.Uuid().Should().BeEquivalentTo(anomaly.Uuid, "the answer is the anomaly of that UUID: {0}", byUuid);
+    }
+
+    [Test]
+    [Rule("GET-UUID-ANY-CASE")]
+    public async Task The_upper_case_uuid_answers_the_same_anomaly_as_the_lower_case_one()
+    {
+        var world = await ProvisionOneAsync();
+        var anomaly = world["a"];
+        var lower = await GetAnomalyAsync(As("member-viewer"), anomaly.Uuid.ToLowerInvariant());
+        Precondition(lower.Status == 200 && lower.Json is JsonObject found && found.Id() == anomaly.Id, "GET by the lower-case UUID answering the anomaly", "GET-BY-UUID");
+
+        var upper = (await GetAnomalyAsync(As("member-viewer"), anomaly.Uuid.ToUpperInvariant()))
+            .ShouldHaveStatus(200, "for the upper-case UUID: a UUID's hex digits are case-insensitive");
+
+        upper.Object.Id().Should().Be(anomaly.Id, "the upper-case UUID names the same anomaly: {0}", upper);
+    }
+
+    [Test]
+    [Rule("GET-ID-FORMS-EVERY-PATH")]
+    public async Task Every_per_anomaly_path_answers_the_same_by_numeric_id_and_by_uuid()
+    {
+        var world = await ProvisionAsync(b => b
+            .Anomaly("read", new() { Comments = [new("member-viewer", "seen", new DateTimeOffset(2026, 4, 2, 8, 0, 0, TimeSpan.Zero))] })
+            .Anomaly("write")
+            .Anomaly("archive")
+            .Integration("jira"));
+        var read = world["read"];
+        var viewer = As("member-viewer");
+
+        foreach (var path in new[] { "failed-checks", "history", "comments", "source-record", "source-record/download", "ticket-links" })
+        {
+            var byId = (await Api.GetAsync(viewer, $"/api/anomalies/{read.Id}/{path}")).ShouldHaveStatus(200, $"for {path} by numeric id");
+            var byUuid = (await Api.GetAsync(viewer, $"/api/anomalies/{read.Uuid}/{path}")).ShouldHaveStatus(200, $"for {path} by UUID, which {{id}} accepts on every path");
+            byUuid.Body.Should().Be(byId.Body, "{0} by UUID answers what it answers by numeric id: {1}", path, byUuid);
+        }
+
+        var put = await PutAsync(As("member-editor"), world["write"].Uuid, """{"description": "written through the uuid"}""");
+        put.ShouldHaveStatus(200, "for PUT by UUID");
+        (await SnapshotAsync(world["write"])).Description().Should().Be("written through the uuid", "PUT by UUID updates that anomaly: {0}", put);
+
+        var delete = await DeleteAsync(As("member-author"), world["archive"].Uuid, "?archive=true&status=Resolved");
+        delete.ShouldSucceed("for DELETE (archive) by UUID");
+        (await SnapshotAsync(world["archive"])).Status().Should().Be("Resolved", "DELETE by UUID archives that anomaly: {0}", delete);
+
+        var created = (await CreateLinkAsync(As("manager-author"), read.Uuid, $$"""{"integration_id": {{world.Integrations["jira"]}}, "ticket_id": "by-uuid", "ticket_number": "INC1", "status": "New"}"""))
+            .ShouldSucceed("for POST ticket-links by UUID");
+        (await LinkIdsAsync(read)).Should().Contain(created.Object.Id(), "a link created by UUID belongs to that anomaly: {0}", created);
+    }
+
+    [Test]
+    [Rule("GET-INCLUDE-DELETED")]
+    public async Task Include_deleted_surfaces_a_soft_deleted_anomaly()
+    {
+        var world = await ProvisionOneAsync(new() { SoftDeleted = true });
+        var anomaly = world["a"];
+
+        var response = (await GetAnomalyAsync(As("member-viewer"), anomaly.Id, "?include_deleted=true"))
+            .ShouldHaveStatus(200, "for a soft-deleted anomaly with include_deleted=true");
+
+        response.Object.Id().Should().Be(anomaly.Id, "include_deleted=true surfaces the soft-deleted anomaly itself: {0}", response);
+        response.Object.Uuid().Should().BeEquivalentTo(anomaly.Uuid, "the answer is the soft-deleted anomaly: {0}", response);
+    }
+
+    [Test]
+    [Rule("GET-SOFT-DELETED-HIDDEN")]
+    public async Task Without_include_deleted_a_soft_deleted_anomaly_answers_404()
+    {
+        var world = await ProvisionAsync(b => b.Anomaly("deleted", new() { SoftDeleted = true }).Anomaly("kept"));
+
+        (await GetAnomalyAsync(As("member-viewer"), world["deleted"].Id)).ShouldHaveStatus(404, "for a soft-deleted anomaly without include_deleted");
+        (await GetAnomalyAsync(As("member-viewer"), world["deleted"].Uuid, "?include_deleted=false")).ShouldHaveStatus(404, "for a soft-deleted anomaly with include_deleted=false");
+        (await GetAnomalyAsync(As("member-viewer"), world["kept"].Id)).ShouldHaveStatus(200, "for its neighbour that was never deleted");
+    }
+
+    [Test]
+    [Rule("GET-ARCHIVED-VISIBLE")]
+    public async Task An_archived_anomaly_is_answered_without_include_deleted()
+    {
+        var world = await ProvisionOneAsync(new() { Status = "Resolved" });
+        var anomaly = world["a"];
+
+        if (Expectation("archived_hidden_without_include_deleted") == "true")
+        {
+            (await GetAnomalyAsync(As("member-viewer"), anomaly.Id)).ShouldHaveStatus(404, "for an archived anomaly: the profile declares archived anomalies hidden without include_deleted");
+            (await GetAnomalyAsync(As("member-viewer"), anomaly.Id, "?include_deleted=true")).ShouldHaveStatus(200, "for an archived anomaly with include_deleted=true");
+            return;
+        }
+
+        var response = (await GetAnomalyAsync(As("member-viewer"), anomaly.Id)).ShouldHaveStatus(200, "for an archived anomaly: archive keeps it for audit");
+        response.Object.Status().Should().Be("Resolved", "the archived anomaly shows its archived status: {0}", response);
     }
 }

@@ -3,6 +3,7 @@ using AnomaliesConformance.Core.Http;
 using AnomaliesConformance.Core.Provisioning;
 using AnomaliesConformance.Core.Reporting;
 using AnomaliesConformance.Core.Running;
+using FluentAssertions;
 using NUnit.Framework;
 
 namespace AnomaliesConformance.Suite.Support;
@@ -54,24 +55,87 @@ public abstract class ConformanceTest
     protected static Task<ApiResponse> CommentsAsync(Actor actor, object idOrUuid, string query = "") =>
         Api.GetAsync(actor, $"/api/anomalies/{idOrUuid}/comments{query}");
 
+    protected static Task<ApiResponse> FailedChecksAsync(Actor actor, object idOrUuid, string query = "") =>
+        Api.GetAsync(actor, $"/api/anomalies/{idOrUuid}/failed-checks{query}");
+
+    protected static Task<ApiResponse> SourceRecordsAsync(Actor actor, object idOrUuid, string query = "") =>
+        Api.GetAsync(actor, $"/api/anomalies/{idOrUuid}/source-record{query}");
+
+    protected static Task<ApiResponse> DownloadAsync(Actor actor, object idOrUuid, string query = "") =>
+        Api.GetAsync(actor, $"/api/anomalies/{idOrUuid}/source-record/download{query}");
+
+    protected static Task<ApiResponse> TicketLinksAsync(Actor actor, object idOrUuid, string query = "") =>
+        Api.GetAsync(actor, $"/api/anomalies/{idOrUuid}/ticket-links{query}");
+
+    protected static Task<ApiResponse> CreateLinkAsync(Actor actor, object idOrUuid, string jsonBody) =>
+        Api.SendAsync(actor, HttpMethod.Post, $"/api/anomalies/{idOrUuid}/ticket-links", jsonBody);
+
+    protected static Task<ApiResponse> DeleteLinkAsync(Actor actor, object idOrUuid, object linkId) =>
+        Api.SendAsync(actor, HttpMethod.Delete, $"/api/anomalies/{idOrUuid}/ticket-links/{linkId}");
+
+    /// <summary>
+    /// A request whose body is larger than the target accepts. It asks for 100-continue, so a target can
+    /// refuse it before the body is sent, and closes its connection afterwards: a target may drop the
+    /// connection of a refused upload, and the pooled connections of other tests must not be that one.
+    /// </summary>
+    protected static Task<ApiResponse> SendOversizedAsync(Actor actor, HttpMethod method, string path, string jsonBody) =>
+        Api.SendAsync(actor, method, path, jsonBody, new Dictionary<string, string> { ["Expect"] = "100-continue", ["Connection"] = "close" });
+
+    /// <summary>Every history entry of an anomaly as an Admin reads it (one page of 100, newest first as served).</summary>
+    protected static async Task<List<JsonObject>> HistoryEntriesAsync(ProvisionedAnomaly anomaly)
+    {
+        var history = await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Id}/history?size=100", purpose: ExchangePurpose.Verify);
+        history.ShouldHaveStatus(200, "reading the history back");
+        return history.Object.Items().ToList();
+    }
+
+    /// <summary>The anomaly's comments as an Admin reads them, deleted ones included.</summary>
+    protected static async Task<List<JsonObject>> CommentListAsync(ProvisionedAnomaly anomaly, bool includeDeleted = false)
+    {
+        var comments = await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Id}/comments" + (includeDeleted ? "?include_deleted=true" : ""), purpose: ExchangePurpose.Verify);
+        comments.ShouldHaveStatus(200, "reading the comments back");
+        return comments.Array.Select(c => c!.AsObject()).ToList();
+    }
+
+    /// <summary>The ids of the ticket links an Admin sees on an anomaly, in the order served.</summary>
+    protected static async Task<List<long>> LinkIdsAsync(ProvisionedAnomaly anomaly)
+    {
+        var links = await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Id}/ticket-links", purpose: ExchangePurpose.Verify);
+        links.ShouldHaveStatus(200, "reading the ticket links back");
+        return links.Array.Ids().ToList();
+    }
+
+    /// <summary>
+    /// The expectation declared for a disputed behaviour, or null: the test then records what the target
+    /// did as an observation and ends not judged (the report lists it under observations).
+    /// </summary>
+    protected static string? Expectation(string profileKey) => Run.Expectation(profileKey);
+
+    protected static void Observe(string rule, string summary, string observed)
+    {
+        Findings.Observe(new Observation(rule, TestContext.CurrentContext.Test.FullName, summary, observed));
+        Assert.Ignore($"observed, not judged (declare --expect to judge it): {observed}");
+    }
+
     /// <summary>
     /// The anomaly as an Admin sees it, for "nothing changed" comparisons. Admin reads are used so a
-    /// denied caller's missing permission cannot hide a change. The answer must be the anomaly asked for
-    /// (its id and uuid): when the numeric form answers another anomaly or nothing, the UUID form is used,
-    /// so a broken lookup (GET-BY-ID, GET-BY-UUID) is reported by its own rule, not by every scenario.
+    /// denied caller's missing permission cannot hide a change. The answer must be the anomaly asked for:
+    /// when the numeric form answers another anomaly or nothing, the UUID form is used, so a broken lookup
+    /// (GET-BY-ID, GET-BY-UUID) is reported by its own rule, not by every scenario. The id is given back as
+    /// a JSON integer whatever form the target served (ANOMALY-ID-NUMERIC judges the form).
     /// </summary>
     protected static async Task<JsonObject> SnapshotAsync(ProvisionedAnomaly anomaly)
     {
         var byId = await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Id}?include_deleted=true", purpose: ExchangePurpose.Verify);
-        if (IsTheAnomaly(byId, anomaly))
+        if (byId.Status == 200 && byId.Json is JsonObject foundById && AnomalyJson.IdOf(foundById["id"]) == anomaly.Id)
         {
-            return byId.Object;
+            return WithNumericId(foundById, anomaly);
         }
 
         var byUuid = await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Uuid}?include_deleted=true", purpose: ExchangePurpose.Verify);
-        if (IsTheAnomaly(byUuid, anomaly))
+        if (byUuid.Status == 200 && byUuid.Json is JsonObject foundByUuid && string.Equals(foundByUuid.Uuid(), anomaly.Uuid, StringComparison.OrdinalIgnoreCase))
         {
-            return byUuid.Object;
+            return WithNumericId(foundByUuid, anomaly);
         }
 
         throw new TargetErrorException(
@@ -79,9 +143,31 @@ public abstract class ConformanceTest
             byUuid.Exchange);
     }
 
-    private static bool IsTheAnomaly(ApiResponse response, ProvisionedAnomaly anomaly) =>
-        response.Status == 200
-        && response.Json is JsonObject found
-        && found["id"] is JsonValue id && id.TryGetValue<long>(out var foundId) && foundId == anomaly.Id
-        && string.Equals(found["uuid"]?.GetValue<string>(), anomaly.Uuid, StringComparison.OrdinalIgnoreCase);
+    /// <summary>Every anomaly of a world as an Admin sees it, by id, for "nothing changed" comparisons.</summary>
+    protected static async Task<Dictionary<long, JsonObject>> SnapshotsAsync(World world)
+    {
+        var snapshots = new Dictionary<long, JsonObject>();
+        foreach (var anomaly in world.Anomalies.Values)
+        {
+            snapshots[anomaly.Id] = await SnapshotAsync(anomaly);
+        }
+
+        return snapshots;
+    }
+
+    /// <summary>Every anomaly of the world reads back as it did before (refused writes change nothing).</summary>
+    protected static async Task ShouldBeUnchangedAsync(World world, Dictionary<long, JsonObject> before, string because)
+    {
+        foreach (var anomaly in world.Anomalies.Values)
+        {
+            JsonDiff.FirstDifference(before[anomaly.Id], await SnapshotAsync(anomaly)).Should().BeNull("{0} (anomaly {1} {2})", because, anomaly.Key, anomaly.Id);
+        }
+    }
+
+    private static JsonObject WithNumericId(JsonObject found, ProvisionedAnomaly anomaly)
+    {
+        var copy = found.DeepClone().AsObject();
+        copy["id"] = anomaly.Id;
+        return copy;
+    }
 }

@@ -21,6 +21,31 @@ public static class ResponseAssertions
         return response;
     }
 
+    /// <summary>
+    /// Any 2xx: for steps whose exact success code is another rule's business (204 for DELETE is
+    /// ARCHIVE-DELETE-NO-CONTENT's, 201 for a link TICKET-LINK-CREATE's).
+    /// </summary>
+    public static ApiResponse ShouldSucceed(this ApiResponse response, string because)
+    {
+        if (response.Status is < 200 or > 299)
+        {
+            Fail($"expected a success (2xx) {because}, but the target answered {response.Status}", response);
+        }
+
+        return response;
+    }
+
+    /// <summary>A refusal: any 4xx. Which 4xx is the business of the rule that fixes the code.</summary>
+    public static ApiResponse ShouldBeRefused(this ApiResponse response, string because)
+    {
+        if (response.Status is < 400 or > 499)
+        {
+            Fail($"expected the request to be refused (4xx) {because}, but the target answered {response.Status}", response);
+        }
+
+        return response;
+    }
+
     public static ApiResponse ShouldHaveStatusIn(this ApiResponse response, int[] expected, string because)
     {
         if (!expected.Contains(response.Status))
@@ -47,8 +72,7 @@ public static class ResponseAssertions
     public static ApiResponse ShouldNotBe(this ApiResponse response, ProvisionedAnomaly anomaly, string because)
     {
         if (response.Status == 200 && response.Json is JsonObject found
-            && (found["id"]?.ToJsonString() == anomaly.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                || string.Equals(found["uuid"]?.GetValue<string>(), anomaly.Uuid, StringComparison.OrdinalIgnoreCase)))
+            && (AnomalyJson.IdOf(found["id"]) == anomaly.Id || string.Equals(found.Uuid(), anomaly.Uuid, StringComparison.OrdinalIgnoreCase)))
         {
             Fail($"expected anomaly {anomaly.Id} to be gone {because}, but the target still answers it", response);
         }
@@ -63,6 +87,18 @@ public static class ResponseAssertions
 
     public static void Fail(string expectation, ApiResponse response) =>
         Assert.Fail($"{expectation}.\n{response}");
+
+    /// <summary>
+    /// A precondition of the check that another rule owns. When it does not hold, this test cannot judge its
+    /// rule and says so (not judged), while the owning rule's own test reports the failure.
+    /// </summary>
+    public static void Precondition(bool holds, string what, string ownerRule)
+    {
+        if (!holds)
+        {
+            Assert.Ignore($"not judged: {what} does not hold ({ownerRule} reports it)");
+        }
+    }
 
     public static void FailUnless(bool condition, string expectation, ApiResponse response)
     {

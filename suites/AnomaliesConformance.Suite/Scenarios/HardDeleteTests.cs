@@ -1,0 +1,95 @@
+using AnomaliesConformance.Core.Running;
+using AnomaliesConformance.Suite.Support;
+using FluentAssertions;
+using NUnit.Framework;
+using static AnomaliesConformance.Suite.Support.ResponseAssertions;
+
+namespace AnomaliesConformance.Suite.Scenarios;
+
+/// <summary>Hard delete (archive=false): only of archived anomalies, for good, with everything under them.</summary>
+public sealed class HardDeleteTests : ConformanceTest
+{
+    [TestCase("Active")]
+    [TestCase("Acknowledged")]
+    [Rule("HARD-DELETE-ONLY-ARCHIVED")]
+    public async Task Hard_delete_of_an_open_anomaly_is_refused_and_changes_nothing(string status)
+    {
+        var world = await ProvisionOneAsync(new() { Status = status });
+        var before = await SnapshotAsync(world["a"]);
+
+        // Which refusal code is ERRORS-STATE-CONFLICT-409's business; this rule is the refusal.
+        (await DeleteAsync(As("member-author"), world["a"].Id, "?archive=false")).ShouldBeRefused($"hard delete only works on archived anomalies, and this one is {status}").ShouldHaveDetail();
+
+        JsonDiff.FirstDifference(before, await SnapshotAsync(world["a"])).Should().BeNull("a refused hard delete changes nothing");
+    }
+
+    [Test]
+    [Rule("HARD-DELETE-REMOVES")]
+    public async Task Archive_then_hard_delete_removes_the_anomaly_for_good()
+    {
+        var world = await ProvisionAsync(b => b.Anomaly("a").Anomaly("neighbour"));
+        var anomaly = world["a"];
+        (await DeleteAsync(As("member-author"), anomaly.Id, "?archive=true&status=Resolved")).ShouldSucceed("archiving first");
+
+        (await DeleteAsync(As("member-author"), anomaly.Id, "?archive=false")).ShouldSucceed("hard-deleting the archived anomaly");
+
+        // Both address forms: each is checked not to answer the deleted anomaly (another anomaly answered by
+        // a broken numeric lookup is GET-BY-ID's failure, not this rule's).
+        (await GetAnomalyAsync(Admin, anomaly.Id)).ShouldNotBe(anomaly, "after the hard delete");
+        (await GetAnomalyAsync(Admin, anomaly.Id, "?include_deleted=true")).ShouldNotBe(anomaly, "after the hard delete, even with include_deleted");
+        (await GetAnomalyAsync(Admin, anomaly.Uuid, "?include_deleted=true")).ShouldNotBe(anomaly, "by UUID after the hard delete, even with include_deleted");
+        foreach (var archived in new[] { "include", "only" })
+        {
+            var listed = (await ListAsync(Admin, ("datastore", world.DatastoreId), ("archived", archived))).ShouldHaveStatus(200, $"listing with archived={archived}");
+            listed.Object.Items().Select(a => a.Id()).Should().NotContain(anomaly.Id, "no list returns a hard-deleted anomaly: {0}", listed);
+        }
+    }
+
+    [Test]
+    [Rule("HARD-DELETE-CASCADE")]
+    public async Task After_a_hard_delete_every_path_under_the_anomaly_answers_404()
+    {
+        var world = await ProvisionAsync(b => b
+            .Anomaly("a", new() { Status = "Resolved", Comments = [new("member-viewer", "before the purge", new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero))] })
+            .Integration("jira"));
+        var anomaly = world["a"];
+        (await CreateLinkAsync(As("manager-author"), anomaly.Id, $$"""{"integration_id": {{world.Integrations["jira"]}}, "ticket_id": "sys-9", "ticket_number": "INC9", "status": "New"}"""))
+            .ShouldSucceed("linking a ticket before the purge");
+
+        (await DeleteAsync(As("member-author"), anomaly.Id, "?archive=false")).ShouldSucceed("hard-deleting the archived anomaly");
+        var gone = await GetAnomalyAsync(Admin, anomaly.Id, "?include_deleted=true");
+        Precondition(gone.Status == 404, "the anomaly itself being gone, even with include_deleted", "HARD-DELETE-REMOVES");
+
+        foreach (var path in new[] { "failed-checks", "history", "comments", "source-record", "source-record/download", "ticket-links" })
+        {
+            foreach (var query in new[] { "", "?include_deleted=true" })
+            {
+                (await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Id}/{path}{query}")).ShouldHaveStatus(404, $"for {path}{query} of a hard-deleted anomaly: everything under it is removed");
+            }
+        }
+    }
+
+    [Test]
+    [Rule("HARD-DELETE-SECOND-404")]
+    public async Task A_second_hard_delete_answers_404()
+    {
+        var world = await ProvisionOneAsync(new() { Status = "Invalid" });
+        (await DeleteAsync(As("member-author"), world["a"].Id, "?archive=false")).ShouldSucceed("the first hard delete");
+
+        (await DeleteAsync(As("member-author"), world["a"].Id, "?archive=false")).ShouldHaveStatus(404, "for a second hard delete: the anomaly no longer exists");
+    }
+
+    [Test]
+    [Rule("HARD-DELETE-STATUS-TOLERATED")]
+    public async Task A_status_beside_archive_false_is_tolerated_and_ignored()
+    {
+        var world = await ProvisionAsync(b => b.Anomaly("single", new() { Status = "Resolved" }).Anomaly("bulk", new() { Status = "Duplicate" }));
+
+        // The official client sends status=Resolved with archive=false.
+        (await DeleteAsync(As("member-author"), world["single"].Id, "?archive=false&status=Resolved")).ShouldSucceed("for a hard delete that also carries a status");
+        (await BulkDeleteAsync(As("member-author"), $$"""[{"id": {{world["bulk"].Id}}, "archive": false, "status": "Resolved"}]""")).ShouldSucceed("for a bulk hard-delete entry with a status");
+
+        (await GetAnomalyAsync(Admin, world["single"].Id)).ShouldNotBe(world["single"], "after the hard delete that carried a status");
+        (await GetAnomalyAsync(Admin, world["bulk"].Id)).ShouldNotBe(world["bulk"], "after the bulk hard delete that carried a status");
+    }
+}
