@@ -33,12 +33,13 @@ var serverCoverage = new Option<bool>("--server-coverage") { Description = "Meas
 var referenceServer = new Option<string?>("--reference-server") { Description = "Path of the reference server dll (default: the repository's build output)" };
 var spec = new Option<string?>("--spec") { Description = "OpenAPI document (YAML or JSON) the contract checks are generated from (default: specs/anomalies.openapi.yaml)" };
 var strictSchema = new Option<bool>("--strict-schema") { Description = "Fail, instead of warn about, response properties the OpenAPI document does not describe" };
+var readOnly = new Option<bool>("--read-only") { Description = "Run only the checks that send nothing but GETs (effect read); the others are listed as not run" };
 var fuzz = new Option<int>("--fuzz") { Description = "Also send N random valid and invalid requests per operation, generated from the schemas (0: off)", DefaultValueFactory = _ => 0 };
 
 var root = new RootCommand("Checks an Anomalies API target against specs/rules.yaml and writes reports/latest/.")
 {
     target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, retries, rateLimit, specs, referenceServer, expectations,
-    image, imagePort, imageEnvironment, profile, keepFixtures, sweep, tests, waivers, replay, secretEnv, serverCoverage, spec, strictSchema, fuzz,
+    image, imagePort, imageEnvironment, profile, keepFixtures, sweep, tests, waivers, replay, secretEnv, serverCoverage, spec, strictSchema, fuzz, readOnly,
 };
 
 // Everything printed goes through the redactor the run registers its tokens with.
@@ -244,6 +245,7 @@ RunSettings Settings(ReplayPlan? replayPlan)
         SpecPath = parse.GetValue(spec) is { } specFile ? Path.GetFullPath(specFile) : null,
         StrictSchema = parse.GetValue(strictSchema),
         FuzzRequests = parse.GetValue(fuzz),
+        ReadOnly = parse.GetValue(readOnly),
     };
 }
 

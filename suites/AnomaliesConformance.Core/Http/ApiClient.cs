@@ -71,6 +71,11 @@ public sealed class ApiClient : IDisposable
         CancellationToken ct = default,
         string purpose = ExchangePurpose.Act)
     {
+        if (policy.ReadOnly && method != HttpMethod.Get && method != HttpMethod.Head && !pathAndQuery.StartsWith("/api/_provisioning/", StringComparison.Ordinal))
+        {
+            throw new ReadOnlyRunException($"a --read-only run refused to send {method.Method} {pathAndQuery}: the check sends a write, so it must not declare the read effect");
+        }
+
         var attempt = 0;
         return await retries.ExecuteAsync(
             async token => await SendOnceAsync(actor, method, pathAndQuery, jsonBody, headers, ++attempt, purpose, token),

@@ -27,6 +27,12 @@ public sealed record RequestPolicy
     /// <summary>Requests per second the run may send (all workers together); null for no limit.</summary>
     public int? RateLimitPerSecond { get; init; }
 
+    /// <summary>
+    /// A --read-only run: the client refuses to send any write to the API (the provisioning extension's own
+    /// calls aside), so a check that declared the wrong effect fails instead of changing a shared target.
+    /// </summary>
+    public bool ReadOnly { get; init; }
+
     /// <summary>The answers that mean "not now" rather than "no": too many requests, or the service is busy.</summary>
     public static bool IsRefusal(int status) => status is 429 or 503;
 
@@ -116,3 +122,6 @@ public sealed record RequestPolicy
         });
     }
 }
+
+/// <summary>A write attempted during a --read-only run: a defect of the check that sent it, never sent.</summary>
+public sealed class ReadOnlyRunException(string message) : InvalidOperationException(message);

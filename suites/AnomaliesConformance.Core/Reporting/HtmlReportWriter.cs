@@ -109,7 +109,8 @@ public static class HtmlReportWriter
         Row("Started", E(report.Started.ToString("u", CultureInfo.InvariantCulture)));
         Row("Duration", E($"{report.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s"));
         Row("Requests", E($"timeout {report.RequestPolicy.Timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s, up to {report.RequestPolicy.MaxRetries} retries of a GET after 429/503, "
-            + (report.RequestPolicy.RateLimitPerSecond is { } limit ? $"at most {limit.ToString(CultureInfo.InvariantCulture)} requests/s" : "no rate limit")));
+            + (report.RequestPolicy.RateLimitPerSecond is { } limit ? $"at most {limit.ToString(CultureInfo.InvariantCulture)} requests/s" : "no rate limit")
+            + (report.RequestPolicy.ReadOnly ? "; read-only: only checks that send GETs ran" : "")));
         Row("Retries", E(report.TotalRetries == 0
             ? "none"
             : $"{report.TotalRetries} request(s) sent again after a refusal ({report.Tests.Count(t => t.Retries > 0)} tests, {report.SetupRetries} during setup)"));

@@ -47,6 +47,7 @@ public static class ResultsJsonWriter
                 ["timeout_seconds"] = report.RequestPolicy.Timeout.TotalSeconds,
                 ["max_retries"] = report.RequestPolicy.MaxRetries,
                 ["rate_limit_per_second"] = report.RequestPolicy.RateLimitPerSecond,
+                ["read_only"] = report.RequestPolicy.ReadOnly,
             },
             ["retries"] = new JsonObject
             {
@@ -130,6 +131,7 @@ public static class ResultsJsonWriter
                 ["name"] = t.Name,
                 ["fixture"] = t.Fixture,
                 ["rules"] = new JsonArray(t.Rules.Select(r => (JsonNode?)r).ToArray()),
+                ["effect"] = t.Effect,
                 ["verdict"] = t.Verdict,
                 ["duration_seconds"] = Math.Round(t.DurationSeconds, 3),
                 ["message"] = t.Message,

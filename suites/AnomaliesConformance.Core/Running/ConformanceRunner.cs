@@ -107,12 +107,17 @@ public static class ConformanceRunner
         };
         ConformanceRun.Install(run);
         var progress = new ConsoleProgress(console, settings.InteractiveConsole, rules => rules.Select(catalogue.Find).FirstOrDefault(r => r is not null)?.Area);
-        var outcomes = new EmbeddedTestRunner(recorder, progress).Run(suite, settings.RuleFilter, settings.TestFilter, settings.Workers, settings.Seed);
+        var outcomes = new EmbeddedTestRunner(recorder, progress).Run(suite, settings.RuleFilter, settings.TestFilter, settings.Workers, settings.Seed, settings.ReadOnly);
         if (outcomes.Count == 0)
         {
             throw new ConfigurationException(settings.RuleFilter.Count == 0 && settings.TestFilter.Count == 0
                 ? "the suite holds no tests"
                 : $"no test matches {string.Join(" and ", new[] { settings.RuleFilter.Count > 0 ? $"rule(s) {string.Join(", ", settings.RuleFilter)}" : null, settings.TestFilter.Count > 0 ? $"test(s) {string.Join(", ", settings.TestFilter)}" : null }.OfType<string>())}");
+        }
+
+        if (settings.ReadOnly)
+        {
+            console.WriteLine($"Read-only run: {outcomes.Count(o => o.Effect != Effects.Name(CheckEffect.Read))} checks that write were not run (listed as skipped)");
         }
 
         CanaryCheck? canary = null;

@@ -14,7 +14,8 @@ namespace AnomaliesConformance.Core.Running;
 /// </summary>
 public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgress progress)
 {
-    public IReadOnlyList<TestOutcome> Run(Assembly suite, IReadOnlyList<string> ruleFilter, IReadOnlyList<string> testFilter, int workers, int seed)
+    /// <param name="readOnly">Run only checks whose effect is read; the selected others are reported skipped, not run.</param>
+    public IReadOnlyList<TestOutcome> Run(Assembly suite, IReadOnlyList<string> ruleFilter, IReadOnlyList<string> testFilter, int workers, int seed, bool readOnly = false)
     {
         var runner = new NUnitTestAssemblyRunner(new DefaultTestAssemblyBuilder());
         runner.Load(suite, new Dictionary<string, object>
@@ -24,13 +25,51 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgres
             [NUnit.FrameworkPackageSettings.SynchronousEvents] = false,
         });
         var filter = Filter(ruleFilter, testFilter);
+        var outcomes = new List<TestOutcome>();
+        if (readOnly)
+        {
+            // Writes are listed, not silently dropped: the report shows what a full run would also check.
+            outcomes.AddRange(Leaves(runner.LoadedTest!).Where(t => filter.Pass(t) && Effects.Of(t) != Effects.Name(CheckEffect.Read)).Select(NotRunInReadOnly));
+            filter = new ReadEffectFilter(filter);
+        }
+
         progress.Begin(runner.CountTestCases(filter));
         var result = runner.Run(new ProgressListener(progress, recorder), filter);
         progress.End();
 
-        var outcomes = new List<TestOutcome>();
         Collect(result, outcomes);
         return outcomes;
+    }
+
+    private static IEnumerable<ITest> Leaves(ITest test) =>
+        test.HasChildren ? test.Tests.SelectMany(Leaves) : test.IsSuite ? [] : [test];
+
+    private static TestOutcome NotRunInReadOnly(ITest test) => new()
+    {
+        Id = test.FullName,
+        Name = test.Name,
+        Fixture = test.ClassName ?? test.FullName,
+        Rules = RulesOf(test),
+        Effect = Effects.Of(test),
+        Verdict = Verdicts.Skipped,
+        Message = $"not run: a {Effects.Of(test) ?? "undeclared"} check, and this run is --read-only",
+        DurationSeconds = 0,
+    };
+
+    /// <summary>
+    /// Passes the test cases the selection passes whose declared effect is read; suites pass through their
+    /// descendants (an effect on a fixture must not let its write checks through).
+    /// </summary>
+    private sealed class ReadEffectFilter(TestFilter selection) : TestFilter
+    {
+        public override bool Match(ITest test) => !test.IsSuite && selection.Pass(test) && Effects.Of(test) == Effects.Name(CheckEffect.Read);
+
+        public override TNode AddToXml(TNode parentNode, bool recursive)
+        {
+            var node = parentNode.AddElement("prop", Effects.Name(CheckEffect.Read));
+            node.AddAttribute("name", Effects.PropertyName);
+            return node;
+        }
     }
 
     /// <summary>Tests of any of the rules (NUnit categories) and, when given, with one of these full names or names.</summary>
@@ -86,6 +125,7 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgres
             Name = result.Test.Name,
             Fixture = result.Test.ClassName ?? result.Test.FullName,
             Rules = RulesOf(result.Test),
+            Effect = Effects.Of(result.Test),
             Verdict = verdict,
             Message = message,
             DurationSeconds = result.Duration,

@@ -49,7 +49,10 @@ public sealed record RunSettings
     public bool ServerCoverage { get; init; }
 
 
-    public RequestPolicy RequestPolicy => new() { Timeout = RequestTimeout, MaxRetries = MaxRetries, RateLimitPerSecond = RateLimitPerSecond };
+    /// <summary>Run only the checks whose effect is read; the others are listed as not run (--read-only).</summary>
+    public bool ReadOnly { get; init; }
+
+    public RequestPolicy RequestPolicy => new() { Timeout = RequestTimeout, MaxRetries = MaxRetries, RateLimitPerSecond = RateLimitPerSecond, ReadOnly = ReadOnly };
     /// <summary>The OpenAPI document (YAML or JSON) the generated contract checks are built from.</summary>
     public string? SpecPath { get; init; }
     /// <summary>Undocumented response properties fail the schema checks instead of warning.</summary>

@@ -9,6 +9,8 @@ public sealed record TestOutcome
     public required string Name { get; init; }
     public required string Fixture { get; init; }
     public required IReadOnlyList<string> Rules { get; init; }
+    /// <summary>The check's declared effect (read, reversible-write, destructive), or null if it declared none.</summary>
+    public string? Effect { get; init; }
     public required string Verdict { get; init; }
     public string? Message { get; init; }
     public required double DurationSeconds { get; init; }

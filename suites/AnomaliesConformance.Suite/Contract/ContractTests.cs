@@ -45,7 +45,21 @@ public sealed class ContractTests
         .SetCategory(c.Kind)
         .SetProperty(RuleAttribute.PropertyName, c.Rule)
         .SetProperty("Operation", c.OperationId)
-        .SetProperty("CheckKind", c.Kind));
+        .SetProperty("CheckKind", c.Kind)
+        .SetProperty(Effects.PropertyName, Effects.Name(EffectOf(c))));
+
+    /// <summary>
+    /// A case's effect is its operation's, except that the paging and sort checks of a per-anomaly collection
+    /// first write entries into it through the document's PUT beside it (ContractChecks.CollectionAsync).
+    /// </summary>
+    private static CheckEffect EffectOf(ContractCase contractCase)
+    {
+        var operation = ContractOperation.All(Document).Single(o => o.Id == contractCase.OperationId);
+        var writesHistory = operation.IsRead && operation.PathParameters.Count > 0
+            && contractCase.Kind is CheckKinds.PaginationEnvelope or CheckKinds.PaginationWalk or CheckKinds.Sort
+            && ContractOperation.All(Document).Any(o => o.Method == HttpMethod.Put && o.Path == operation.Path[..operation.Path.LastIndexOf('/')]);
+        return writesHistory ? CheckEffect.ReversibleWrite : Effects.OfRequest(operation.Method.Method, operation.Path);
+    }
 
     [TestCaseSource(nameof(Source))]
     public async Task Check(ContractCase contractCase)
@@ -106,6 +120,7 @@ public sealed class ContractTests
     /// </summary>
     [Test]
     [Rule(ContractRules.DocumentedStatus)]
+    [Effect(CheckEffect.Read)]
     public void The_generated_cases_cover_every_operation_and_response_of_the_document()
     {
         var operations = ContractOperation.All(Document);

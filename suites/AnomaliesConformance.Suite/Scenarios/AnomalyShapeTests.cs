@@ -11,6 +11,7 @@ using static AnomaliesConformance.Suite.Support.ResponseAssertions;
 namespace AnomaliesConformance.Suite.Scenarios;
 
 /// <summary>The anomaly object every read emits: its fields, their types and values (the page's Anomaly schema).</summary>
+[Effect(CheckEffect.Read)]
 public sealed class AnomalyShapeTests : ConformanceTest
 {
     private static readonly string[] AllStatuses = ["Active", "Acknowledged", "Resolved", "Duplicate", "Invalid", "Discarded"];
@@ -18,6 +19,7 @@ public sealed class AnomalyShapeTests : ConformanceTest
 
     [Test]
     [Rule("ANOMALY-SAME-SHAPE")]
+    [Effect(CheckEffect.ReversibleWrite)]
     public async Task Get_one_the_list_put_and_patch_emit_the_same_anomaly_object()
     {
         var world = await ProvisionOneAsync(new() { Tags = ["High"], Assignees = ["member-viewer"], Description = "same everywhere" });
@@ -57,6 +59,7 @@ public sealed class AnomalyShapeTests : ConformanceTest
 
     [Test]
     [Rule("ANOMALY-UUID-STABLE")]
+    [Effect(CheckEffect.Destructive)]
     public async Task The_uuid_stays_the_same_across_reads_updates_and_archiving_and_differs_between_anomalies()
     {
         var world = await ProvisionAsync(b => b.Anomaly("a").Anomaly("b"));

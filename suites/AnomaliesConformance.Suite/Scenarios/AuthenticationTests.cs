@@ -15,7 +15,7 @@ public sealed class AuthenticationTests : EndpointCallTest
     ];
 
     public static IEnumerable<TestCaseData> Calls(string what) =>
-        EndpointCalls.All.Select(c => new TestCaseData(c.Key).SetName($"{c.Key} / {what} / 401"));
+        EndpointCalls.All.Select(c => new TestCaseData(c.Key).SetName($"{c.Key} / {what} / 401").SetProperty(Effects.PropertyName, Effects.Name(c.Effect)));
 
     [TestCaseSource(nameof(Calls), new object[] { "unknown or malformed bearer token" })]
     [Rule("AUTH-BEARER-REQUIRED")]

@@ -10,12 +10,14 @@ using static AnomaliesConformance.Suite.Support.ResponseAssertions;
 namespace AnomaliesConformance.Suite.Scenarios;
 
 /// <summary>PATCH and DELETE on /api/anomalies: many entries, all or nothing.</summary>
+[Effect(CheckEffect.Destructive)]
 public sealed class BulkTests : ConformanceTest
 {
     private const long Unknown = 8_999_999_999;
 
     [Test]
     [Rule("BULK-PATCH-APPLIES-ALL")]
+    [Effect(CheckEffect.ReversibleWrite)]
     public async Task One_patch_of_500_entries_applies_every_entry()
     {
         const int count = 500;
@@ -37,6 +39,7 @@ public sealed class BulkTests : ConformanceTest
 
     [Test]
     [Rule("BULK-PATCH-PER-ENTRY-FIELDS")]
+    [Effect(CheckEffect.ReversibleWrite)]
     public async Task Each_patch_entry_sets_its_own_fields_and_leaves_the_others_untouched()
     {
         var world = await ProvisionAsync(b => b
@@ -96,6 +99,7 @@ public sealed class BulkTests : ConformanceTest
 
     [Test]
     [Rule("BULK-PATCH-RETURNS-IN-ORDER")]
+    [Effect(CheckEffect.ReversibleWrite)]
     public async Task A_patch_answers_the_updated_anomalies_in_the_order_of_its_entries()
     {
         var world = await ProvisionAsync(b => b.Anomaly("a").Anomaly("b").Anomaly("c"));
@@ -228,6 +232,7 @@ public sealed class BulkTests : ConformanceTest
 
     [Test]
     [Rule("BULK-SIZE-LIMITS")]
+    [Effect(CheckEffect.ReversibleWrite)]
     public async Task An_empty_patch_or_one_of_more_than_1000_entries_is_rejected_and_changes_nothing()
     {
         var world = await ProvisionOneAsync();

@@ -8,6 +8,7 @@ using static AnomaliesConformance.Suite.Support.ResponseAssertions;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 
+[Effect(CheckEffect.Read)]
 public sealed class CommentTests : ConformanceTest
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);

@@ -11,6 +11,7 @@ using static AnomaliesConformance.Suite.Support.ResponseAssertions;
 namespace AnomaliesConformance.Suite.Scenarios;
 
 /// <summary>The error answers every endpoint shares: codes, the detail body, and the order faults are judged in.</summary>
+[Effect(CheckEffect.Destructive)]
 public sealed class ErrorTests : ConformanceTest
 {
     private const long UnknownId = 8_999_999_999_999;

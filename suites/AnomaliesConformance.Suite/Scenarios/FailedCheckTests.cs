@@ -7,6 +7,7 @@ using NUnit.Framework;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 
+[Effect(CheckEffect.Read)]
 public sealed class FailedCheckTests : ConformanceTest
 {
     private static readonly FailedCheckSpec[] Checks =

@@ -7,6 +7,7 @@ using static AnomaliesConformance.Suite.Support.ResponseAssertions;
 namespace AnomaliesConformance.Suite.Scenarios;
 
 /// <summary>Hard delete (archive=false): only of archived anomalies, for good, with everything under them.</summary>
+[Effect(CheckEffect.Destructive)]
 public sealed class HardDeleteTests : ConformanceTest
 {
     [TestCase("Active")]

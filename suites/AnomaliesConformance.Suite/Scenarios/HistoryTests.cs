@@ -13,6 +13,7 @@ namespace AnomaliesConformance.Suite.Scenarios;
 /// The change log. Writes here restate the description (as an Editor) when they do not change it, so each
 /// write changes exactly the field it is about, whatever a server does with omitted fields.
 /// </summary>
+[Effect(CheckEffect.ReversibleWrite)]
 public sealed class HistoryTests : ConformanceTest
 {
     private const string Original = "original description";
@@ -124,6 +125,7 @@ public sealed class HistoryTests : ConformanceTest
 
     [Test]
     [Rule("HISTORY-RECORDS-CHANGES")]
+    [Effect(CheckEffect.Destructive)]
     public async Task An_archive_with_a_comment_appears_once_as_a_status_change_by_the_archiving_user()
     {
         var world = await ProvisionOneAsync(new() { Status = "Active" });
@@ -139,6 +141,7 @@ public sealed class HistoryTests : ConformanceTest
 
     [Test]
     [Rule("HISTORY-USER-TIMESTAMP")]
+    [Effect(CheckEffect.Destructive)]
     public async Task Each_entry_names_the_user_who_wrote_and_an_iso_8601_timestamp()
     {
         var world = await ProvisionOneAsync(new() { Status = "Active", Description = Original });
@@ -207,6 +210,7 @@ public sealed class HistoryTests : ConformanceTest
 
     [Test]
     [Rule("HISTORY-ONE-ENTRY-PER-WRITE")]
+    [Effect(CheckEffect.Destructive)]
     public async Task Each_successful_write_adds_one_entry_per_anomaly_and_no_op_or_rejected_writes_add_none()
     {
         var world = await ProvisionAsync(b => b.Anomaly("a", new() { Status = "Active", Description = Original }).Anomaly("b").Tag("New"));

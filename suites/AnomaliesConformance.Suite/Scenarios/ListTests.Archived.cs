@@ -64,6 +64,7 @@ public sealed partial class ListTests
 
     [Test]
     [Rule("LIST-EXCLUDES-DELETED")]
+    [Effect(CheckEffect.Destructive)]
     public async Task Soft_and_hard_deleted_anomalies_are_never_listed()
     {
         var world = await ProvisionAsync(b => b

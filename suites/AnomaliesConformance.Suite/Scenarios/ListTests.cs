@@ -12,6 +12,7 @@ namespace AnomaliesConformance.Suite.Scenarios;
 /// concern). Every world holds anomalies that match and anomalies that do not, and every call is scoped to
 /// the world's datastore unless the datastore filter itself is under test.
 /// </summary>
+[Effect(CheckEffect.Read)]
 public sealed partial class ListTests : ConformanceTest
 {
     private static readonly DateTimeOffset Day = new(2026, 4, 1, 9, 0, 0, TimeSpan.Zero);

@@ -8,6 +8,7 @@ using NUnit.Framework;
 namespace AnomaliesConformance.Suite.Scenarios;
 
 /// <summary>Page-number pagination of the list and of history: the envelope, walking, the end, the bounds.</summary>
+[Effect(CheckEffect.Read)]
 public sealed class PaginationTests : ConformanceTest
 {
     private static readonly string[] EnvelopeKeys = ["items", "total", "page", "size", "pages"];
@@ -109,6 +110,7 @@ public sealed class PaginationTests : ConformanceTest
 
     [Test]
     [Rule("PAGINATION-HISTORY-ENVELOPE")]
+    [Effect(CheckEffect.ReversibleWrite)]
     public async Task History_answers_the_same_page_envelope_and_honours_size()
     {
         var world = await ProvisionAsync(b => b.Anomaly("a").Tag("Reviewed"));

@@ -34,6 +34,7 @@ public sealed class PermissionMatrixTests : EndpointCallTest
                 yield return new TestCaseData(row.Call, row.Endpoint, cell.Role, cell.Allowed)
                     .SetName($"{row.Call} / {cell.Role} / {(cell.Allowed ? "allowed" : "denied")}")
                     .SetProperty(RuleAttribute.PropertyName, cell.Rule)
+                    .SetProperty(Effects.PropertyName, Effects.Name(EndpointCalls.Find(row.Call)!.Effect))
                     .SetCategory(cell.Rule);
             }
         }

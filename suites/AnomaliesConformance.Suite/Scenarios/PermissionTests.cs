@@ -5,10 +5,12 @@ using NUnit.Framework;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 
+[Effect(CheckEffect.ReversibleWrite)]
 public sealed class PermissionTests : ConformanceTest
 {
     [Test]
     [Rule("PERM-READ-VIEWER")]
+    [Effect(CheckEffect.Read)]
     public async Task Reading_an_anomaly_needs_viewer_on_its_datastore()
     {
         var world = await ProvisionOneAsync();
@@ -55,6 +57,7 @@ public sealed class PermissionTests : ConformanceTest
 
     [Test]
     [Rule("PERM-DELETE-AUTHOR")]
+    [Effect(CheckEffect.Destructive)]
     public async Task Archiving_needs_author_and_a_denied_archive_changes_nothing()
     {
         var world = await ProvisionOneAsync();
@@ -90,6 +93,7 @@ public sealed class PermissionTests : ConformanceTest
 
     [Test]
     [Rule("PERM-BULK-AUTHOR-EACH")]
+    [Effect(CheckEffect.Destructive)]
     public async Task A_bulk_write_needs_author_on_every_entry_datastore_and_one_forbidden_entry_changes_nothing()
     {
         var authored = await ProvisionAsync(b => b.Anomaly("a"));
@@ -129,6 +133,7 @@ public sealed class PermissionTests : ConformanceTest
 
     [Test]
     [Rule("PERM-ADMIN-BYPASS")]
+    [Effect(CheckEffect.Read)]
     public async Task An_admin_without_any_team_permission_sees_the_datastore_anomalies_in_the_list()
     {
         var world = await ProvisionAsync(b => b.Anomaly("a").Anomaly("b"));
@@ -142,6 +147,7 @@ public sealed class PermissionTests : ConformanceTest
 
     [Test]
     [Rule("LIST-SCOPED-TO-VISIBLE")]
+    [Effect(CheckEffect.Read)]
     public async Task The_list_never_includes_anomalies_from_datastores_the_caller_cannot_see()
     {
         var visible = await ProvisionAsync(b => b.Anomaly("v"));

@@ -7,6 +7,7 @@ using static AnomaliesConformance.Suite.Support.ResponseAssertions;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 
+[Effect(CheckEffect.Read)]
 public sealed class RetrieveTests : ConformanceTest
 {
     [Test]
@@ -53,6 +54,7 @@ public sealed class RetrieveTests : ConformanceTest
 
     [Test]
     [Rule("GET-ID-FORMS-EVERY-PATH")]
+    [Effect(CheckEffect.Destructive)]
     public async Task Every_per_anomaly_path_answers_the_same_by_numeric_id_and_by_uuid()
     {
         var world = await ProvisionAsync(b => b

@@ -14,6 +14,7 @@ using static AnomaliesConformance.Suite.Support.ResponseAssertions;
 namespace AnomaliesConformance.Suite.Scenarios;
 
 /// <summary>Source records as JSON and as the CSV download: the same rows, the same parameters, masking and its audit.</summary>
+[Effect(CheckEffect.Read)]
 public sealed class SourceRecordTests : ConformanceTest
 {
     private static readonly string[] SsnValues = ["123-45-6789", "987-65-4321", "555-01-0199"];

@@ -6,6 +6,7 @@ using NUnit.Framework;
 namespace AnomaliesConformance.Suite.Scenarios;
 
 /// <summary>The open-state lifecycle through PUT and PATCH; archiving goes through DELETE (ArchiveTests).</summary>
+[Effect(CheckEffect.ReversibleWrite)]
 public sealed class StatusTests : ConformanceTest
 {
     [TestCase("Resolved")]

@@ -9,6 +9,7 @@ using static AnomaliesConformance.Suite.Support.ResponseAssertions;
 namespace AnomaliesConformance.Suite.Scenarios;
 
 /// <summary>tags is replace-only, written by name from the tag catalogue and read back in global_tags.</summary>
+[Effect(CheckEffect.ReversibleWrite)]
 public sealed class TagTests : ConformanceTest
 {
     [Test]

@@ -13,6 +13,7 @@ namespace AnomaliesConformance.Suite.Scenarios;
 /// Links between an anomaly and an external ticket, written by a Manager with Author. Creation steps of
 /// other scenarios accept any 2xx: 201 is TICKET-LINK-CREATE's business.
 /// </summary>
+[Effect(CheckEffect.ReversibleWrite)]
 public sealed class TicketLinkTests : ConformanceTest
 {
     private static Actor Manager => As("manager-author");

@@ -9,6 +9,7 @@ using static AnomaliesConformance.Suite.Support.ResponseAssertions;
 namespace AnomaliesConformance.Suite.Scenarios;
 
 /// <summary>Partial updates through PUT and PATCH: only the fields sent change.</summary>
+[Effect(CheckEffect.ReversibleWrite)]
 public sealed class UpdateTests : ConformanceTest
 {
     private static readonly string[] Fields = ["status", "description", "tags", "assignee_ids"];

@@ -1,3 +1,4 @@
+using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Core.Provisioning;
 
 namespace AnomaliesConformance.Suite.Support;
@@ -33,6 +34,13 @@ public sealed record EndpointCall(string Key, string OperationId, CallTarget Tar
     public bool Writes => Target != CallTarget.SharedAnomaly;
 
     public bool TouchesTicketLinks => OperationId is "createTicketLink" or "deleteTicketLink";
+
+    /// <summary>What the call may do to the target, refused or not (a faulty target may carry it out).</summary>
+    public CheckEffect Effect => OperationId switch
+    {
+        "deleteAnomaly" or "bulkDeleteAnomalies" => CheckEffect.Destructive,
+        _ => Writes ? CheckEffect.ReversibleWrite : CheckEffect.Read,
+    };
 }
 
 public static class EndpointCalls

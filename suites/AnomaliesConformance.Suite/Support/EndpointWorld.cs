@@ -80,7 +80,8 @@ public sealed class EndpointWorld
             }
         });
 
-        var linked = EndpointCalls.All.Where(c => c.Target == CallTarget.OwnLinkedAnomaly)
+        // The links exist for the link-deleting calls, which a --read-only run does not make (nor may it write links).
+        var linked = EndpointCalls.All.Where(c => c.Target == CallTarget.OwnLinkedAnomaly && !run.Settings.ReadOnly)
             .SelectMany(c => callers.Select(caller => Key(c, caller)))
             .ToList();
         var manager = run.Cast["manager-author"];
