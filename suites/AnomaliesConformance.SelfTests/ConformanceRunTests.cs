@@ -54,11 +54,58 @@ public sealed class ConformanceRunTests
         var coverage = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, "spec-coverage.json")))!["summary"]!;
         coverage["operations"]!["covered"]!.GetValue<int>().Should().Be(coverage["operations"]!["total"]!.GetValue<int>(), "every operation is exercised");
         coverage["parameters"]!["covered"]!.GetValue<int>().Should().Be(coverage["parameters"]!["total"]!.GetValue<int>(), "every parameter is exercised");
+        EveryTestDeclaresAnEffectThatCoversWhatItSent(results, output);
         (run.StandardOutput + run.StandardError).Should().NotContain(distinctiveKey, "secrets never reach the console");
         foreach (var file in Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories))
         {
             (await File.ReadAllTextAsync(file)).Should().NotContain(distinctiveKey, $"secrets never reach a report ({file})");
         }
+    }
+
+    [Test]
+    public async Task A_read_only_run_sends_no_write_and_lists_the_write_checks_as_not_run()
+    {
+        var output = TempDirectory.Create("read-only");
+
+        var run = await ChildProcess.RunSuiteAsync("--read-only", "--out", output, "--seed", "4242");
+
+        run.ExitCode.Should().Be(0, "{0}", run);
+        var results = ResultsFile.Load(output);
+        results.Document["request_policy"]!["read_only"]!.GetValue<bool>().Should().BeTrue();
+        var tests = results.Document["tests"]!.AsArray().Select(t => t!.AsObject()).ToList();
+        tests.Where(t => t["effect"]!.GetValue<string>() == "read").Should().HaveCountGreaterThan(100)
+            .And.OnlyContain(t => t["verdict"]!.GetValue<string>() == "passed", "the read checks run and pass");
+        tests.Where(t => t["effect"]!.GetValue<string>() != "read").Should().HaveCountGreaterThan(100)
+            .And.OnlyContain(t => t["verdict"]!.GetValue<string>() == "skipped" && t["message"]!.GetValue<string>().Contains("--read-only"), "the write checks are listed, not run");
+        var writes = File.ReadLines(Path.Combine(output, "exchanges.ndjson"))
+            .Select(line => JsonNode.Parse(line)!)
+            .Where(e => e["method"]!.GetValue<string>() != "GET" && !e["url"]!.GetValue<string>().Contains("/api/_provisioning/", StringComparison.Ordinal))
+            .Select(e => $"{e["method"]} {e["url"]} ({e["testId"]})");
+        writes.Should().BeEmpty("a read-only run sends no write to the API (its own fixtures come through the provisioning extension)");
+        run.StandardOutput.Should().Contain("Read-only run:");
+    }
+
+    /// <summary>
+    /// Each check's declared effect is at least the strongest request it sent in a clean run: a read check
+    /// sent only GETs, and only destructive checks archived or deleted. A wrong declaration would let
+    /// --read-only or a manifest's purposes expose data the profile did not offer.
+    /// </summary>
+    private static void EveryTestDeclaresAnEffectThatCoversWhatItSent(ResultsFile results, string output)
+    {
+        var rank = new Dictionary<string, int> { ["read"] = 0, ["reversible-write"] = 1, ["destructive"] = 2 };
+        var declared = results.Document["tests"]!.AsArray().ToDictionary(t => t!["id"]!.GetValue<string>(), t => t!["effect"]?.GetValue<string>());
+        declared.Where(d => d.Value is null).Select(d => d.Key).Should().BeEmpty("every check declares its effect");
+        var exceeded = File.ReadLines(Path.Combine(output, "exchanges.ndjson"))
+            .Select(line => JsonNode.Parse(line)!)
+            // Provisioning is the run's own setup, removed at teardown; a check's effect is what it does through the API.
+            .Where(e => declared.ContainsKey(e["testId"]!.GetValue<string>()) && !e["url"]!.GetValue<string>().Contains("/api/_provisioning/", StringComparison.Ordinal))
+            .Select(e => (Test: e["testId"]!.GetValue<string>(), Request: $"{e["method"]} {new Uri(e["url"]!.GetValue<string>()).AbsolutePath}",
+                Effect: AnomaliesConformance.Core.Running.Effects.Name(AnomaliesConformance.Core.Running.Effects.OfRequest(e["method"]!.GetValue<string>(), new Uri(e["url"]!.GetValue<string>()).AbsolutePath))))
+            .Where(e => rank[e.Effect] > rank[declared[e.Test]!])
+            .Select(e => $"{e.Test} declares {declared[e.Test]} but sent {e.Request} ({e.Effect})")
+            .Distinct()
+            .ToList();
+        exceeded.Should().BeEmpty("a check's declared effect covers every request it sends");
     }
 
     [TestCaseSource(nameof(Faults))]

@@ -26,7 +26,7 @@ public sealed class TargetProfileTests
               base_url: not a url
               timeout: 5
             fixtures:
-              mode: manifest
+              mode: provisioning
               provisioning_key: {env: NOT_SET_ANYWHERE}
             """);
 
@@ -35,8 +35,56 @@ public sealed class TargetProfileTests
         var problems = load.Should().Throw<ConfigurationException>().Which.Message.Split('\n');
         problems.Should().Contain(p => p.Contains($"{path}:3: target.base_url"));
         problems.Should().Contain(p => p.Contains($"{path}:4: target.timeout: unknown field"));
-        problems.Should().Contain(p => p.Contains($"{path}:6: fixtures.mode") && p.Contains("'manifest' is not supported"));
         problems.Should().Contain(p => p.Contains($"{path}:7: fixtures.provisioning_key") && p.Contains("NOT_SET_ANYWHERE is not set"));
+    }
+
+    [Test]
+    public void Every_problem_of_a_manifest_is_reported_with_its_line_and_field()
+    {
+        var path = Write("""
+            version: 1
+            target: {base_url: "http://127.0.0.1:1/"}
+            fixtures:
+              mode: manifest
+              users:
+                member-viewer: {id: 7, token: {env: PROVISIONING_KEY_FOR_TEST}}
+                member-wizard: {token: {value: x}}
+                member-author: {id: abc, token: {env: PROVISIONING_KEY_FOR_TEST}}
+              anomalies:
+                read_only: [12, not-an-id]
+                mutable: [12]
+                sacrificial: 7
+              provisioning_key: {env: PROVISIONING_KEY_FOR_TEST}
+            canary: 12
+            mode: manifest
+            """);
+
+        var load = () => TargetProfileLoader.Load(path, Environment.GetValueOrDefault);
+
+        var problems = load.Should().Throw<ConfigurationException>().Which.Message.Split('\n');
+        problems.Should().Contain(p => p.Contains($"{path}:7: fixtures.users.member-wizard") && p.Contains("not a cast label"));
+        problems.Should().Contain(p => p.Contains($"{path}:8: fixtures.users.member-author.id") && p.Contains("positive integer"));
+        problems.Should().Contain(p => p.Contains("fixtures.users.admin: is required"));
+        problems.Should().Contain(p => p.Contains($"{path}:10: fixtures.anomalies.read_only") && p.Contains("'not-an-id'"));
+        problems.Should().Contain(p => p.Contains($"{path}:11: fixtures.anomalies.mutable") && p.Contains("already listed under read_only"));
+        problems.Should().Contain(p => p.Contains($"{path}:12: fixtures.anomalies.sacrificial") && p.Contains("must be a list"));
+        problems.Should().Contain(p => p.Contains($"{path}:13: fixtures.provisioning_key: unknown field"));
+        problems.Should().Contain(p => p.Contains($"{path}:14: canary") && p.Contains("also listed"));
+        problems.Should().Contain(p => p.Contains($"{path}:15: mode: unknown field"));
+        string.Join('\n', problems).Should().NotContain("profile-test-key", "a token is never echoed");
+    }
+
+    [Test]
+    public void A_manifest_profile_gives_its_users_and_anomalies_by_purpose()
+    {
+        var manifest = TargetProfileLoader.Load(Path.Combine(Repository.Root, "fixtures", "profiles", "manifest-example.yaml"), name => "token-of-" + name).Manifest;
+
+        manifest.Should().NotBeNull();
+        manifest!.Users.Keys.Should().BeEquivalentTo(["admin", "member-viewer", "member-author", "member-editor"]);
+        manifest.Users["member-viewer"].Should().Be(new ManifestUser("member-viewer", 41, "token-of-STAGING_VIEWER_TOKEN"));
+        manifest.ReadOnly.Should().Equal("1201", "1202");
+        manifest.Mutable.Should().Equal("1301");
+        manifest.Sacrificial.Should().Equal("1401", "6f1c9a8e-0b7d-4e4f-9a51-2d4c0f3b7e10");
     }
 
     [Test]

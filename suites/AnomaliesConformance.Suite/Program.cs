@@ -80,7 +80,8 @@ try
         return await Sweeper.RunAsync(
             Path.GetFullPath(ledger),
             parse.GetValue(target) is null ? null : settings.TargetUrl,
-            settings.ProvisioningKey ?? throw new ConfigurationException("--sweep needs --provisioning-key (or ANOMALIES_PROVISIONING_KEY, or a --profile)"),
+            settings.ProvisioningKey,
+            settings.Manifest?.Users.GetValueOrDefault("admin")?.Token,
             settings.RequestTimeout,
             stdout);
     }
@@ -137,9 +138,14 @@ RunSettings Settings(ReplayPlan? replayPlan)
     }
 
     var external = targetUrl is not null ? "--target" : containerImage is not null ? "--image" : null;
-    if (external is not null && key is null && parse.GetValue(sweep) is null)
+    if (external is not null && key is null && targetProfile?.Manifest is null && parse.GetValue(sweep) is null)
     {
-        throw new ConfigurationException($"{external} needs --provisioning-key (or ANOMALIES_PROVISIONING_KEY): the suite provisions its own fixtures");
+        throw new ConfigurationException($"{external} needs --provisioning-key (or ANOMALIES_PROVISIONING_KEY) for the suite to provision its own fixtures, or a --profile in manifest mode naming existing ones");
+    }
+
+    if (targetProfile?.Manifest is not null && external is null)
+    {
+        throw new ConfigurationException($"{targetProfile.Path}: fixtures.mode manifest names anomalies of a deployment; give its URL (target.base_url or --target)");
     }
 
     var faults = Split(parse.GetValue(referenceFaults));
@@ -237,6 +243,7 @@ RunSettings Settings(ReplayPlan? replayPlan)
             .GroupBy(e => e.Key)
             .ToDictionary(g => g.Key, g => g.Last().Value),
         Canary = targetProfile?.Canary,
+        Manifest = targetProfile?.Manifest,
         KeepFixtures = parse.GetValue(keepFixtures),
         Image = containerImage,
         ImagePort = parse.GetValue(imagePort),

@@ -11,6 +11,8 @@ public sealed record TargetProfile
     public TimeSpan? Timeout { get; init; }
     public double? RateLimitPerSecond { get; init; }
     public string? ProvisioningKey { get; init; }
+    /// <summary>The fixtures of a deployment without the provisioning extension (fixtures.mode: manifest), or null.</summary>
+    public FixtureManifest? Manifest { get; init; }
     public IReadOnlyDictionary<string, string> Expectations { get; init; } = new Dictionary<string, string>();
     /// <summary>An anomaly (id or UUID) nobody may change: read before and after the run and compared.</summary>
     public string? Canary { get; init; }

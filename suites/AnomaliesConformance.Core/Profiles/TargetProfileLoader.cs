@@ -64,19 +64,27 @@ public static class TargetProfileLoader
         }
 
         string? key = null;
+        FixtureManifest? manifest = null;
         var fixtures = errors.Mapping(root, "fixtures", "", required: true);
         if (fixtures is not null)
         {
-            errors.RejectUnknown(fixtures, ["mode", "provisioning_key"], "fixtures.");
             var mode = errors.Scalar(fixtures, "mode", "fixtures.", required: true);
-            if (mode is not null && mode.Value != "provisioning")
+            switch (mode?.Value)
             {
-                // The manifest mode (ids of existing anomalies by purpose) is designed in specs/profile.md but
-                // not implemented yet: saying so beats running checks that cannot get their fixtures.
-                errors.Add(mode, "fixtures.mode", $"'{mode.Value}' is not supported; this version needs 'provisioning' (the target implements specs/provisioning.md)");
+                case "provisioning":
+                    errors.RejectUnknown(fixtures, ["mode", "provisioning_key"], "fixtures.");
+                    key = errors.Secret(fixtures, "provisioning_key", "fixtures.", environment, required: true);
+                    break;
+                case "manifest":
+                    errors.RejectUnknown(fixtures, ["mode", "users", "anomalies"], "fixtures.");
+                    manifest = ReadManifest(fixtures, errors, environment);
+                    break;
+                case null:
+                    break;
+                default:
+                    errors.Add(mode!, "fixtures.mode", $"'{mode!.Value}' is not a mode (provisioning or manifest)");
+                    break;
             }
-
-            key = errors.Secret(fixtures, "provisioning_key", "fixtures.", environment, required: true);
         }
 
         var expectations = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -95,7 +103,13 @@ public static class TargetProfileLoader
             }
         }
 
-        var canary = errors.Scalar(root, "canary", "", required: false)?.Value;
+        var canaryNode = errors.Scalar(root, "canary", "", required: false);
+        var canary = canaryNode?.Value;
+        if (canaryNode is not null && manifest is not null
+            && new[] { manifest.ReadOnly, manifest.Mutable, manifest.Sacrificial }.Any(l => l.Contains(canary!, StringComparer.OrdinalIgnoreCase)))
+        {
+            errors.Add(canaryNode, "canary", $"{canary} is also listed in fixtures.anomalies; the canary is the anomaly no check may touch");
+        }
         var secrets = new List<string>();
         if (root.Children.TryGetValue(new YamlScalarNode("secrets"), out var secretsNode))
         {
@@ -123,9 +137,106 @@ public static class TargetProfileLoader
             Timeout = timeout,
             RateLimitPerSecond = rate,
             ProvisioningKey = key,
+            Manifest = manifest,
             Expectations = expectations,
             Canary = canary,
             Secrets = secrets,
+        };
+    }
+
+    /// <summary>fixtures.users (cast label to id and token) and fixtures.anomalies (ids or UUIDs by purpose).</summary>
+    private static FixtureManifest? ReadManifest(YamlMappingNode fixtures, ProfileErrors errors, Func<string, string?> environment)
+    {
+        var labels = Provisioning.CastMember.Everyone.Select(m => m.Label).ToArray();
+        var users = new Dictionary<string, ManifestUser>(StringComparer.Ordinal);
+        if (errors.Mapping(fixtures, "users", "fixtures.", required: true) is { } declared)
+        {
+            foreach (var (nameNode, value) in declared.Children)
+            {
+                var label = ((YamlScalarNode)nameNode).Value ?? "";
+                var field = $"fixtures.users.{label}";
+                if (!labels.Contains(label))
+                {
+                    errors.Add(nameNode, field, $"'{label}' is not a cast label ({string.Join(", ", labels)})");
+                    continue;
+                }
+
+                if (value is not YamlMappingNode user)
+                {
+                    errors.Add(value, field, "must be a mapping with token and, for users that are assigned or mentioned, id");
+                    continue;
+                }
+
+                errors.RejectUnknown(user, ["id", "token"], field + ".");
+                long? id = null;
+                if (errors.Scalar(user, "id", field + ".", required: false) is { } idNode)
+                {
+                    if (long.TryParse(idNode.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0)
+                    {
+                        id = parsed;
+                    }
+                    else
+                    {
+                        errors.Add(idNode, field + ".id", "must be a positive integer (the user's id on the target)");
+                    }
+                }
+
+                if (errors.Secret(user, "token", field + ".", environment, required: true) is { } token)
+                {
+                    users[label] = new ManifestUser(label, id, token);
+                }
+            }
+
+            if (!declared.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == "admin"))
+            {
+                errors.Add(declared, "fixtures.users.admin", "is required: the run reads every fixture back and restores mutable anomalies as an Admin");
+            }
+        }
+
+        var lists = new Dictionary<FixturePurpose, List<string>> { [FixturePurpose.ReadOnly] = [], [FixturePurpose.Mutable] = [], [FixturePurpose.Sacrificial] = [] };
+        if (errors.Mapping(fixtures, "anomalies", "fixtures.", required: true) is { } anomalies)
+        {
+            errors.RejectUnknown(anomalies, lists.Keys.Select(FixtureManifest.Key).ToArray(), "fixtures.anomalies.");
+            var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var purpose in lists.Keys)
+            {
+                var key = FixtureManifest.Key(purpose);
+                if (!anomalies.Children.TryGetValue(new YamlScalarNode(key), out var node))
+                {
+                    continue;
+                }
+
+                if (node is not YamlSequenceNode sequence)
+                {
+                    errors.Add(node, $"fixtures.anomalies.{key}", "must be a list of anomaly ids or UUIDs");
+                    continue;
+                }
+
+                foreach (var item in sequence.Children)
+                {
+                    var text = (item as YamlScalarNode)?.Value?.Trim() ?? "";
+                    if (!(long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0) && !Guid.TryParse(text, out _))
+                    {
+                        errors.Add(item, $"fixtures.anomalies.{key}", $"'{text}' is neither an anomaly id nor a UUID");
+                    }
+                    else if (!seen.TryAdd(text, key))
+                    {
+                        errors.Add(item, $"fixtures.anomalies.{key}", $"{text} is already listed under {seen[text]}; an anomaly has one purpose");
+                    }
+                    else
+                    {
+                        lists[purpose].Add(text);
+                    }
+                }
+            }
+        }
+
+        return new FixtureManifest
+        {
+            Users = users,
+            ReadOnly = lists[FixturePurpose.ReadOnly],
+            Mutable = lists[FixturePurpose.Mutable],
+            Sacrificial = lists[FixturePurpose.Sacrificial],
         };
     }
 

@@ -89,6 +89,7 @@ public static class HtmlReportWriter
         RulesByArea(report, html);
         PermissionMatrix(report, html);
         Observations(report, html);
+        MissingFixtures(report, html);
         Warnings(report, html);
         Waivers(report, html);
         html.Append("<script>").Append(Script).Append("</script></body></html>");
@@ -153,7 +154,7 @@ public static class HtmlReportWriter
         var staleWaivers = report.Waivers.Count(w => w.IsStale);
         html.Append("<nav><a href=\"#failures\">Failures (").Append(Failing(report).Count).Append(")</a><a href=\"#rules\">Rules by area (").Append(report.Rules.Count)
             .Append(")</a><a href=\"#permission-matrix\">Permission matrix (").Append(report.Findings.PermissionCells.Count(c => !c.Matches)).Append(" mismatches)</a><a href=\"#observations\">Observations (")
-            .Append(report.Findings.Observations.Count).Append(")</a><a href=\"#warnings\">Warnings (").Append(report.AllWarnings.Count).Append(")</a><a href=\"#waivers\">Waivers (")
+            .Append(report.Findings.Observations.Count).Append(")</a><a href=\"#missing-fixtures\">Missing fixtures (").Append(report.Findings.MissingFixtures.Count).Append(")</a><a href=\"#warnings\">Warnings (").Append(report.AllWarnings.Count).Append(")</a><a href=\"#waivers\">Waivers (")
             .Append(report.Waivers.Count).Append(staleWaivers > 0 ? $", {staleWaivers} stale" : "").Append(")</a>")
             .Append(report.SpecCoveragePage is null ? "" : $"<a href=\"{E(report.SpecCoveragePage)}\">Spec coverage</a>")
             .Append("</nav>");
@@ -400,6 +401,43 @@ public static class HtmlReportWriter
         }
 
         html.Append("</table></section>");
+    }
+
+    /// <summary>Checks that ended inconclusive because the target or its profile lacked a fixture, and the restores of existing anomalies.</summary>
+    private static void MissingFixtures(RunReport report, StringBuilder html)
+    {
+        var missing = report.Findings.MissingFixtures;
+        html.Append("<section id=\"missing-fixtures\"><h2>Missing fixtures (").Append(missing.Count).Append(")</h2>")
+            .Append("<p class=\"muted\">Checks that could not be judged because the target profile does not give what they need (a user, a kind of anomaly, the provisioning extension). They are inconclusive, never passed.</p>");
+        if (missing.Count == 0)
+        {
+            html.Append("<p>None: every check had its fixtures.</p>");
+        }
+        else
+        {
+            html.Append("<table><tr><th>Missing</th><th>Checks</th><th>Tests</th></tr>");
+            foreach (var group in missing.GroupBy(m => m.Missing).OrderByDescending(g => g.Count()))
+            {
+                html.Append("<tr><td>").Append(E(group.Key)).Append("</td><td>").Append(group.Count()).Append("</td><td>")
+                    .Append(string.Join("<br>", group.Select(m => E(m.Test)).Order(StringComparer.Ordinal))).Append("</td></tr>");
+            }
+
+            html.Append("</table>");
+        }
+
+        if (report.Findings.Restores.Count > 0)
+        {
+            html.Append("<h3>Existing anomalies put back</h3><table><tr><th>Anomaly</th><th>After test</th><th>Verified</th><th>Still different</th></tr>");
+            foreach (var r in report.Findings.Restores.OrderBy(r => r.Verified).ThenBy(r => r.Anomaly))
+            {
+                html.Append("<tr class=\"").Append(r.Verified ? "passed" : "failed").Append("\"><td>").Append(r.Anomaly).Append("</td><td>").Append(E(r.Test)).Append("</td><td>")
+                    .Append(r.Verified ? "yes" : "NO").Append("</td><td>").Append(E(r.Difference ?? "")).Append("</td></tr>");
+            }
+
+            html.Append("</table>");
+        }
+
+        html.Append("</section>");
     }
 
     private static void Warnings(RunReport report, StringBuilder html)

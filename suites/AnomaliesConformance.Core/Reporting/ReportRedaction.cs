@@ -51,6 +51,16 @@ public static class ReportRedaction
             findings.RecordPermission(c with { Endpoint = R(c.Endpoint), Test = R(c.Test) });
         }
 
+        foreach (var m in report.Findings.MissingFixtures)
+        {
+            findings.RecordMissing(new MissingFixture(R(m.Test), R(m.Missing)));
+        }
+
+        foreach (var r in report.Findings.Restores)
+        {
+            findings.RecordRestore(r with { Test = R(r.Test), Difference = RN(r.Difference) });
+        }
+
         return report with
         {
             Target = R(report.Target),

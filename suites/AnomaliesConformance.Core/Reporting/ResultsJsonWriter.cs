@@ -92,6 +92,10 @@ public static class ResultsJsonWriter
                 ["removed"] = new JsonObject(report.Cleanup.Removed.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))),
                 ["remaining"] = new JsonObject(report.Cleanup.Remaining.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))),
             },
+            ["missing_fixtures"] = new JsonArray(report.Findings.MissingFixtures
+                .Select(m => (JsonNode?)new JsonObject { ["test"] = m.Test, ["missing"] = m.Missing }).ToArray()),
+            ["restores"] = new JsonArray(report.Findings.Restores
+                .Select(r => (JsonNode?)new JsonObject { ["anomaly"] = r.Anomaly, ["test"] = r.Test, ["verified"] = r.Verified, ["difference"] = r.Difference }).ToArray()),
             ["waivers"] = new JsonArray(report.Waivers.Select(w => (JsonNode?)new JsonObject
             {
                 ["id"] = w.Waiver.Id,

@@ -36,7 +36,7 @@ public sealed class ConformanceRun(
     public ProvisioningClient Provisioning { get; } = provisioning;
     public IReadOnlyDictionary<string, Actor> Cast { get; } = cast;
     public string RunPrefix => Settings.RunId;
-    public RunFindings Findings { get; } = new();
+    public RunFindings Findings { get; init; } = new();
 
     /// <summary>
     /// The expectation declared for a disputed behaviour (a rule's `profile_key`), or null when none was
@@ -53,26 +53,58 @@ public sealed class ConformanceRun(
     /// </summary>
     public string? ProvisioningUnavailable { get; init; }
 
+    /// <summary>The existing anomalies of a profile in manifest mode, or null when the run provisions its own.</summary>
+    public ManifestFixtures? Manifest { get; init; }
+
     public IReadOnlyDictionary<string, long> CastUserIds =>
         Cast.ToDictionary(c => c.Key, c => c.Value.UserId ?? throw new InvalidOperationException($"{c.Key} has no user id"));
 
     public static void Install(ConformanceRun run) => current = run;
 
-    /// <summary>A cast member; inconclusive (not failed) when the target could not provision the cast.</summary>
+    /// <summary>
+    /// A cast member; inconclusive (not failed) when the target could not provision the cast or the profile's
+    /// manifest gives no user of that label.
+    /// </summary>
     public Actor Actor(string castLabel)
     {
-        RequireProvisioning();
-        return Cast.TryGetValue(castLabel, out var actor)
-            ? actor
-            : throw new ArgumentException($"the cast has no '{castLabel}'", nameof(castLabel));
+        if (ProvisioningUnavailable is not null)
+        {
+            Missing("users: " + ProvisioningUnavailable);
+        }
+
+        if (Cast.TryGetValue(castLabel, out var actor))
+        {
+            return actor;
+        }
+
+        if (Manifest is not null)
+        {
+            Missing($"user '{castLabel}' (fixtures.users.{castLabel})");
+        }
+
+        throw new ArgumentException($"the cast has no '{castLabel}'", nameof(castLabel));
     }
 
     public void RequireProvisioning()
     {
         if (ProvisioningUnavailable is not null)
         {
-            Assert.Inconclusive("cannot be judged without fixtures: " + ProvisioningUnavailable);
+            Missing("fixtures: " + ProvisioningUnavailable);
         }
+
+        if (Manifest is not null)
+        {
+            Missing("provisioning extension: this check builds its own anomalies, and the profile's fixtures are a manifest of existing ones");
+        }
+    }
+
+    /// <summary>Ends the current check inconclusive, naming what the target or its profile did not give, and lists it for the report.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public void Missing(string what)
+    {
+        Findings.RecordMissing(new MissingFixture(TestContext.CurrentContext.Test.FullName, what));
+        Assert.Inconclusive("cannot be judged without " + what);
+        throw new InvalidOperationException("unreachable");
     }
 
     public async Task<World> ProvisionAsync(string testId, Action<WorldBuilder> describe, CancellationToken ct = default)

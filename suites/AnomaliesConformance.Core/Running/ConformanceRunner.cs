@@ -78,9 +78,17 @@ public static class ConformanceRunner
         var provisioning = new ProvisioningClient(api, provisioningKey);
         IReadOnlyDictionary<string, Actor> cast = new Dictionary<string, Actor>();
         string? provisioningUnavailable = null;
+        var findings = new RunFindings();
+        ManifestFixtures? manifest = null;
         using (ExchangeRecorder.Scope(SetupScope))
         {
-            try
+            if (settings.Manifest is not null)
+            {
+                cast = CastOf(settings.Manifest, redactor);
+                manifest = await ManifestFixtures.ResolveAsync(settings.Manifest, api, cast["admin"], ledger, findings);
+                console.WriteLine($"Fixtures: the profile's manifest ({manifest.ReadOnly.Count} read-only, {manifest.Mutable.Count} mutable, {settings.Manifest.Sacrificial.Count} sacrificial anomalies; users {string.Join(", ", cast.Keys)})");
+            }
+            else try
             {
                 cast = await CastProvisioner.ProvisionAsync(provisioning, redactor, settings.RunId);
             }
@@ -104,6 +112,8 @@ public static class ConformanceRunner
         {
             Contract = contract,
             ProvisioningUnavailable = provisioningUnavailable,
+            Manifest = manifest,
+            Findings = findings,
         };
         ConformanceRun.Install(run);
         var progress = new ConsoleProgress(console, settings.InteractiveConsole, rules => rules.Select(catalogue.Find).FirstOrDefault(r => r is not null)?.Area);
@@ -127,7 +137,20 @@ public static class ConformanceRunner
             canary = new CanaryCheck(settings.Canary, canaryBefore == canaryAfter);
         }
 
-        var cleanup = settings.KeepFixtures || provisioningUnavailable is not null ? null : await TearDownAsync(provisioning, ledger, settings.RunId, console);
+        var cleanup = settings.KeepFixtures || provisioningUnavailable is not null || manifest is not null ? null : await TearDownAsync(provisioning, ledger, settings.RunId, console);
+        var unrestored = findings.Restores.Where(r => !r.Verified).ToList();
+        if (manifest is not null)
+        {
+            console.WriteLine(unrestored.Count == 0
+                ? $"Restore: {findings.Restores.Count} write(s) to mutable anomalies put back and verified"
+                : $"RESTORE INCOMPLETE: {string.Join("; ", unrestored.Select(r => r.Describe()))}");
+        }
+
+        if (findings.MissingFixtures.Count > 0)
+        {
+            console.WriteLine($"Inconclusive for lack of fixtures: {findings.MissingFixtures.Count} checks; missing "
+                + string.Join(", ", findings.MissingFixtures.GroupBy(m => m.Missing).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} ({g.Count()})")));
+        }
 
         recorder.Flush();
         if (coverage is not null)
@@ -158,6 +181,12 @@ public static class ConformanceRunner
 
         WriteSpecCoverage(SpecCoverage.Measure(settings.OpenApiPath, contract, recorder.All(), target), settings.OutputDirectory, console);
         WriteReports(report, settings, console, redactor);
+        if (unrestored.Count > 0)
+        {
+            console.WriteLine($"Existing anomalies were left changed; ./run-conformance.sh --sweep {Path.Combine(settings.OutputDirectory, "ledger.ndjson")} --profile PROFILE retries");
+            return ExitTargetUnreachable;
+        }
+
         if (cleanup is { Verified: false })
         {
             // Leftover fixtures on a shared target matter more than the verdict: say so with the setup code.
@@ -183,6 +212,20 @@ public static class ConformanceRunner
             ? "Started the embedded reference server"
             : $"Started the embedded reference server with faults: {string.Join(", ", settings.ReferenceFaults)}");
         return server;
+    }
+
+    /// <summary>The cast of a manifest: its users under their labels, with the role and permission each label stands for.</summary>
+    private static Dictionary<string, Actor> CastOf(Profiles.FixtureManifest manifest, Redactor redactor)
+    {
+        var cast = new Dictionary<string, Actor>(StringComparer.Ordinal);
+        foreach (var member in CastMember.Everyone.Where(m => manifest.Users.ContainsKey(m.Label)))
+        {
+            var user = manifest.Users[member.Label];
+            redactor.Register(user.Token, "<token:" + member.Label + ">");
+            cast[member.Label] = new Actor(member.Label, member.GlobalRole, member.TeamPermission, user.Id, user.Token);
+        }
+
+        return cast;
     }
 
     /// <summary>Removes everything the run provisioned and checks nothing of it is left.</summary>

@@ -44,6 +44,44 @@ public sealed class RunLedger : IDisposable
         Write(entry);
     }
 
+    /// <summary>What a mutable anomaly held before a check wrote to it: `--sweep` puts it back if no `restored` follows.</summary>
+    public void RestorePoint(string testId, long anomaly, JsonObject before) =>
+        Write(new JsonObject { ["kind"] = "restore-point", ["test"] = testId, ["anomaly"] = anomaly, ["before"] = before.DeepClone() });
+
+    public void Restored(string testId, long anomaly) =>
+        Write(new JsonObject { ["kind"] = "restored", ["test"] = testId, ["anomaly"] = anomaly });
+
+    /// <summary>A sacrificial anomaly given to a check, which may archive or delete it (nothing to put back).</summary>
+    public void Sacrificed(string testId, long anomaly) =>
+        Write(new JsonObject { ["kind"] = "sacrificed", ["test"] = testId, ["anomaly"] = anomaly });
+
+    /// <summary>The restore points of a ledger with no `restored` after them, in order: what an interrupted run left changed.</summary>
+    public static IReadOnlyList<(long Anomaly, JsonObject Before)> OpenRestorePoints(string path)
+    {
+        var open = new List<(string Test, long Anomaly, JsonObject Before)>();
+        foreach (var line in File.ReadLines(path))
+        {
+            if (TryParse(line) is not JsonObject entry || entry["anomaly"]?.GetValue<long>() is not { } anomaly)
+            {
+                continue;
+            }
+
+            var test = entry["test"]?.GetValue<string>() ?? "";
+            switch (entry["kind"]?.GetValue<string>())
+            {
+                case "restore-point" when entry["before"] is JsonObject before:
+                    open.Add((test, anomaly, before));
+                    break;
+                case "restored":
+                    open.RemoveAll(p => p.Test == test && p.Anomaly == anomaly);
+                    break;
+            }
+        }
+
+        // The earliest restore point of an anomaly is its state before the run touched it.
+        return open.GroupBy(p => p.Anomaly).Select(g => (g.Key, g.First().Before)).ToList();
+    }
+
     public void Teardown(string runId, JsonObject answer) =>
         Write(new JsonObject { ["kind"] = "teardown", ["run"] = runId, ["answer"] = answer.DeepClone() });
 

@@ -36,6 +36,8 @@ public sealed record RunSettings
     public IReadOnlyDictionary<string, string> Expectations { get; init; } = new Dictionary<string, string>();
     /// <summary>An anomaly (id or UUID) the run must leave untouched: read before and after, compared.</summary>
     public string? Canary { get; init; }
+    /// <summary>Existing users and anomalies to use instead of provisioning (a profile in manifest mode), or null.</summary>
+    public Profiles.FixtureManifest? Manifest { get; init; }
 
     /// <summary>Run only tests with these full names or names (e.g. the one test a --replay re-runs).</summary>
     public IReadOnlyList<string> TestFilter { get; init; } = [];

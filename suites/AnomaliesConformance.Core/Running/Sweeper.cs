@@ -5,34 +5,63 @@ using AnomaliesConformance.Core.Reporting;
 namespace AnomaliesConformance.Core.Running;
 
 /// <summary>
-/// `--sweep LEDGER`: removes what an interrupted run left on its target, from the run ids its ledger names,
-/// through the provisioning extension's teardown, and verifies nothing is left.
+/// `--sweep LEDGER`: finishes what an interrupted run left on its target. Fixtures the run provisioned are
+/// removed through the provisioning extension's teardown; existing (manifest) anomalies the run was
+/// changing are put back to their ledger restore points as the profile's admin. Both are verified.
 /// </summary>
 public static class Sweeper
 {
-    public static async Task<int> RunAsync(string ledgerPath, Uri? targetOverride, string provisioningKey, TimeSpan timeout, TextWriter console)
+    public static async Task<int> RunAsync(string ledgerPath, Uri? targetOverride, string? provisioningKey, string? adminToken, TimeSpan timeout, TextWriter console)
     {
         var (runs, ledgerTarget) = RunLedger.Read(ledgerPath);
         var target = targetOverride ?? ledgerTarget ?? throw new ConfigurationException($"--sweep: {ledgerPath} names no target; give --target");
+        var restorePoints = RunLedger.OpenRestorePoints(ledgerPath);
+        if (provisioningKey is null && adminToken is null)
+        {
+            throw new ConfigurationException("--sweep needs --provisioning-key (or ANOMALIES_PROVISIONING_KEY, or a --profile)");
+        }
+
+        if (restorePoints.Count > 0 && adminToken is null)
+        {
+            throw new ConfigurationException($"--sweep: {ledgerPath} holds {restorePoints.Count} changed existing anomalies to put back; give the --profile whose fixtures.users.admin may write them");
+        }
+
         var redactor = new Redactor();
-        redactor.Register(provisioningKey, "<provisioning-key>");
+        if (provisioningKey is not null)
+        {
+            redactor.Register(provisioningKey, "<provisioning-key>");
+        }
+
+        if (adminToken is not null)
+        {
+            redactor.Register(adminToken, "<token:admin>");
+        }
+
         using var recorder = new ExchangeRecorder(null);
         using var api = new ApiClient(target, recorder, redactor, timeout);
-        var provisioning = new ProvisioningClient(api, provisioningKey);
         var clean = true;
-        foreach (var run in runs.Distinct(StringComparer.Ordinal))
+        try
         {
-            CleanupCheck check;
-            try
+            if (provisioningKey is not null)
             {
-                check = await ConformanceRunner.TearDownAsync(provisioning, null, run, console);
-            }
-            catch (TargetErrorException e) when (e.Exchange?.TransportError is not null)
-            {
-                throw new SetupException($"target {target} is unreachable: {e.Exchange.TransportError}", e);
+                var provisioning = new ProvisioningClient(api, provisioningKey);
+                foreach (var run in runs.Distinct(StringComparer.Ordinal))
+                {
+                    clean &= (await ConformanceRunner.TearDownAsync(provisioning, null, run, console)).Verified;
+                }
             }
 
-            clean &= check.Verified;
+            var admin = new Actor("admin", "Admin", null, null, adminToken);
+            foreach (var (anomaly, before) in restorePoints)
+            {
+                var difference = await ManifestFixtures.RestoreAsync(api, admin, anomaly, before);
+                console.WriteLine(difference is null ? $"Sweep: anomaly {anomaly} is back to its state before the run" : $"Sweep: anomaly {anomaly} could not be put back: {difference}");
+                clean &= difference is null;
+            }
+        }
+        catch (TargetErrorException e) when (e.Exchange?.TransportError is not null)
+        {
+            throw new SetupException($"target {target} is unreachable: {e.Exchange.TransportError}", e);
         }
 
         console.WriteLine(clean ? $"Sweep: {target} holds nothing of run(s) {string.Join(", ", runs.Distinct())}" : "Sweep: something is left; see above");

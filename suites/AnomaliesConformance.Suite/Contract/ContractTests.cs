@@ -64,6 +64,12 @@ public sealed class ContractTests
     [TestCaseSource(nameof(Source))]
     public async Task Check(ContractCase contractCase)
     {
+        if (Run.Manifest is not null && EffectOf(contractCase) != CheckEffect.Read)
+        {
+            // A write case acts on an anomaly of its own; a manifest's existing anomalies are not put at its disposal.
+            Run.Missing("provisioning extension: the contract suite's write checks act on anomalies of their own");
+        }
+
         var world = await ContractWorld.GetAsync(Document, Cases());
         var operation = ContractOperation.All(Document).Single(o => o.Id == contractCase.OperationId);
         var requests = new ContractRequests(Document, operation, world, contractCase, StableSeed.For(Run.Settings.Seed, contractCase.Name));

@@ -85,6 +85,19 @@ public sealed class ContractWorld
             return await UnprovisionedAsync(run, document);
         }
 
+        if (run.Manifest is { } manifest)
+        {
+            // Reads only: ContractTests leaves every write case inconclusive in manifest mode.
+            return new ContractWorld(new Dictionary<string, ProvisionedAnomaly>())
+            {
+                Caller = run.Cast["admin"],
+                Provisioned = false,
+                ReadAnomaly = manifest.ReadOnly.FirstOrDefault(),
+                ViewerUserId = run.Cast.GetValueOrDefault("member-viewer")?.UserId,
+                Unusable = manifest.ReadOnly.Count == 0 ? "a read-only anomaly in the profile's manifest (fixtures.anomalies.read_only)" : null,
+            };
+        }
+
         var ownCases = cases.Where(c => c.OwnAnomaly).Select(c => c.Name).ToList();
         var reads = run.ProvisionAsync("contract-world-reads", DescribeReads);
         var extra = run.ProvisionAsync("contract-world-extra", b => b.Anomaly("x1").Anomaly("x2"));

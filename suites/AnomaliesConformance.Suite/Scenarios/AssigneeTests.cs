@@ -76,15 +76,19 @@ public sealed class AssigneeTests : ConformanceTest
     [Rule("ASSIGNEES-CLEAR")]
     public async Task Empty_assignee_ids_unassigns_everyone_through_put_and_patch()
     {
-        var world = await ProvisionAsync(b => b
-            .Anomaly("put", new() { Assignees = ["member-viewer", "member-author"] })
-            .Anomaly("patch", new() { Assignees = ["member-viewer"] }));
+        // One anomaly, assigned and cleared twice: the check also runs on a profile manifest's mutable anomaly.
+        var anomaly = await MutableAnomalyAsync();
+        var (author, viewer) = (As("member-author"), UserIdOf(As("member-viewer")));
+        var assigned = $$"""{"assignee_ids": [{{viewer}}, {{UserIdOf(author)}}]}""";
 
-        var put = (await PutAsync(As("member-author"), world["put"].Id, """{"assignee_ids": []}""")).ShouldHaveStatus(200, "for an Author clearing assignees");
-        var patch = (await PatchAsync(As("member-author"), $$"""[{"id": {{world["patch"].Id}}, "assignee_ids": []}]""")).ShouldHaveStatus(200, "for a PATCH entry clearing assignees");
+        (await PutAsync(author, anomaly.Id, assigned)).ShouldHaveStatus(200, "assigning two users first");
+        Precondition((await SnapshotAsync(anomaly)).AssigneeIds().Length == 2, "a PUT assigning two users", "ASSIGNEES-REPLACE");
+        var put = (await PutAsync(author, anomaly.Id, """{"assignee_ids": []}""")).ShouldHaveStatus(200, "for an Author clearing assignees");
+        (await SnapshotAsync(anomaly)).AssigneeIds().Should().BeEmpty("assignee_ids [] unassigns everyone: {0}", put);
 
-        (await SnapshotAsync(world["put"])).AssigneeIds().Should().BeEmpty("assignee_ids [] unassigns everyone: {0}", put);
-        (await SnapshotAsync(world["patch"])).AssigneeIds().Should().BeEmpty("a PATCH entry's assignee_ids [] unassigns everyone: {0}", patch);
+        (await PutAsync(author, anomaly.Id, assigned)).ShouldHaveStatus(200, "assigning two users again");
+        var patch = (await PatchAsync(author, $$"""[{"id": {{anomaly.Id}}, "assignee_ids": []}]""")).ShouldHaveStatus(200, "for a PATCH entry clearing assignees");
+        (await SnapshotAsync(anomaly)).AssigneeIds().Should().BeEmpty("a PATCH entry's assignee_ids [] unassigns everyone: {0}", patch);
     }
 
     [Test]

@@ -15,8 +15,7 @@ public sealed class RetrieveTests : ConformanceTest
     public async Task Get_by_numeric_id_returns_that_anomaly()
     {
         // Two neighbours, so a server that answers the wrong record is caught.
-        var world = await ProvisionAsync(b => b.Anomaly("first").Anomaly("second"));
-        foreach (var anomaly in world.Anomalies.Values)
+        foreach (var anomaly in await ReadOnlyAnomaliesAsync(2))
         {
             var response = (await GetAnomalyAsync(As("member-viewer"), anomaly.Id)).ShouldHaveStatus(200, "for an anomaly the viewer can see");
             response.Object.Id().Should().Be(anomaly.Id, "GET /api/anomalies/{{id}} must answer the anomaly it names: {0}", response);
@@ -28,8 +27,7 @@ public sealed class RetrieveTests : ConformanceTest
     [Rule("GET-BY-UUID")]
     public async Task Get_by_uuid_returns_the_same_anomaly_as_by_numeric_id()
     {
-        var world = await ProvisionOneAsync();
-        var anomaly = world["a"];
+        var anomaly = (await ReadOnlyAnomaliesAsync(1))[0];
 
         var byUuid = (await GetAnomalyAsync(As("member-viewer"), anomaly.Uuid)).ShouldHaveStatus(200, "by UUID, which {id} accepts");
 
@@ -41,8 +39,7 @@ public sealed class RetrieveTests : ConformanceTest
     [Rule("GET-UUID-ANY-CASE")]
     public async Task The_upper_case_uuid_answers_the_same_anomaly_as_the_lower_case_one()
     {
-        var world = await ProvisionOneAsync();
-        var anomaly = world["a"];
+        var anomaly = (await ReadOnlyAnomaliesAsync(1))[0];
         var lower = await GetAnomalyAsync(As("member-viewer"), anomaly.Uuid.ToLowerInvariant());
         Precondition(lower.Status == 200 && lower.Json is JsonObject found && found.Id() == anomaly.Id, "GET by the lower-case UUID answering the anomaly", "GET-BY-UUID");
 

@@ -198,10 +198,10 @@ public sealed class SourceRecordTests : ConformanceTest
             new Dictionary<string, object?> { ["id"] = 2, ["name"] = "Patel \"Bob\"", ["amount"] = 0.125, ["paid"] = false, ["note"] = "line one\nline two" },
             new Dictionary<string, object?> { ["id"] = 3, ["name"] = "Zoë", ["amount"] = -7, ["paid"] = true, ["note"] = "" },
         };
-        var world = await ProvisionOneAsync(new() { SourceRecords = new(["id", "name", "amount", "paid", "note"], [], rows) });
+        var anomaly = (await ReadOnlyAnomaliesAsync(1, new() { SourceRecords = new(["id", "name", "amount", "paid", "note"], [], rows) }))[0];
 
-        var json = (await SourceRecordsAsync(As("member-viewer"), world["a"].Id)).ShouldHaveStatus(200, "reading the JSON rows");
-        var csv = (await DownloadAsync(As("member-viewer"), world["a"].Id)).ShouldHaveStatus(200, "downloading the CSV rows");
+        var json = (await SourceRecordsAsync(As("member-viewer"), anomaly.Id)).ShouldHaveStatus(200, "reading the JSON rows");
+        var csv = (await DownloadAsync(As("member-viewer"), anomaly.Id)).ShouldHaveStatus(200, "downloading the CSV rows");
 
         var fields = (json.Object["fields"] as JsonArray ?? []).Select(f => f!.GetValue<string>()).ToList();
         var expected = (json.Object["records"] as JsonArray ?? []).Select(r => fields.Select(f => Cell(r?[f])).ToArray()).ToList();

@@ -31,6 +31,77 @@ public abstract class ConformanceTest
     protected static Task<World> ProvisionOneAsync(AnomalySpec? spec = null) =>
         ProvisionAsync(b => b.Anomaly("a", spec));
 
+    private static string TestId => TestContext.CurrentContext.Test.FullName;
+
+    /// <summary>
+    /// Anomalies a check only reads: its own (built from <paramref name="spec"/>) when the run provisions, or
+    /// up to <paramref name="count"/> of the profile manifest's read-only ones (at least one, else inconclusive).
+    /// </summary>
+    protected static async Task<IReadOnlyList<ProvisionedAnomaly>> ReadOnlyAnomaliesAsync(int count, AnomalySpec? spec = null)
+    {
+        if (Run.Manifest is { } manifest)
+        {
+            return manifest.ReadOnly.Count > 0
+                ? manifest.ReadOnly.Take(count).ToList()
+                : Lacking<IReadOnlyList<ProvisionedAnomaly>>("a read-only anomaly (fixtures.anomalies.read_only)");
+        }
+
+        var world = await ProvisionAsync(b =>
+        {
+            for (var i = 0; i < count; i++)
+            {
+                b.Anomaly("read" + i, spec);
+            }
+        });
+        return Enumerable.Range(0, count).Select(i => world["read" + i]).ToList();
+    }
+
+    /// <summary>
+    /// An anomaly a check may update and link (reversible writes): its own when the run provisions, or one of
+    /// the manifest's mutable anomalies, held by this check alone and put back and verified when it ends.
+    /// Its state is whatever the target holds: a check on it sets what it depends on first.
+    /// </summary>
+    protected static async Task<ProvisionedAnomaly> MutableAnomalyAsync(AnomalySpec? spec = null)
+    {
+        if (Run.Manifest is { } manifest)
+        {
+            return await manifest.ClaimMutableAsync(TestId) ?? Lacking<ProvisionedAnomaly>("a mutable anomaly (fixtures.anomalies.mutable)");
+        }
+
+        return (await ProvisionOneAsync(spec))["a"];
+    }
+
+    /// <summary>An anomaly a check may archive and hard-delete: its own when the run provisions, or an unused sacrificial one of the manifest.</summary>
+    protected static async Task<ProvisionedAnomaly> SacrificialAnomalyAsync(AnomalySpec? spec = null)
+    {
+        if (Run.Manifest is { } manifest)
+        {
+            return manifest.ClaimSacrificial(TestId) ?? Lacking<ProvisionedAnomaly>("a sacrificial anomaly of its own (fixtures.anomalies.sacrificial: each is used by one check)");
+        }
+
+        return (await ProvisionOneAsync(spec))["a"];
+    }
+
+    /// <summary>A user's id, which assignments and mentions need; inconclusive when the manifest does not give it.</summary>
+    protected static long UserIdOf(Actor actor) =>
+        actor.UserId ?? Lacking<long>($"the id of user '{actor.Label}' (fixtures.users.{actor.Label}.id)");
+
+    /// <summary>Mutable manifest anomalies the check held are put back and verified (the report lists each restore).</summary>
+    [TearDown]
+    public async Task PutBackExistingAnomaliesAsync()
+    {
+        if (ConformanceRun.IsInstalled && Run.Manifest is { } manifest)
+        {
+            await manifest.ReleaseAsync(TestId);
+        }
+    }
+
+    private static T Lacking<T>(string what)
+    {
+        Run.Missing(what);
+        return default!;
+    }
+
     protected static Task<ApiResponse> GetAnomalyAsync(Actor actor, object idOrUuid, string query = "") =>
         Api.GetAsync(actor, $"/api/anomalies/{idOrUuid}{query}");
 

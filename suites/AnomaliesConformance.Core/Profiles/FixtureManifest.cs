@@ -1,0 +1,44 @@
+namespace AnomaliesConformance.Core.Profiles;
+
+/// <summary>What a check may do with an anomaly of a manifest (specs/profile.md, manifest mode).</summary>
+public enum FixturePurpose
+{
+    /// <summary>Only read; shared by every check that reads.</summary>
+    ReadOnly,
+
+    /// <summary>Reversible writes by one check at a time; its status, description, tags, assignees and ticket links are put back and verified after each check.</summary>
+    Mutable,
+
+    /// <summary>May be archived and hard-deleted; each is used by one check at most.</summary>
+    Sacrificial,
+}
+
+/// <summary>A user of a deployment the run did not provision, under the cast label whose role and permission it holds.</summary>
+public sealed record ManifestUser(string Label, long? Id, string Token);
+
+/// <summary>
+/// The fixtures of a deployment without the provisioning extension: its users by cast label (with tokens)
+/// and the ids or UUIDs of existing anomalies by purpose. Checks that need anything else end inconclusive,
+/// naming what is missing.
+/// </summary>
+public sealed record FixtureManifest
+{
+    public required IReadOnlyDictionary<string, ManifestUser> Users { get; init; }
+    public IReadOnlyList<string> ReadOnly { get; init; } = [];
+    public IReadOnlyList<string> Mutable { get; init; } = [];
+    public IReadOnlyList<string> Sacrificial { get; init; } = [];
+
+    public IReadOnlyList<string> Of(FixturePurpose purpose) => purpose switch
+    {
+        FixturePurpose.ReadOnly => ReadOnly,
+        FixturePurpose.Mutable => Mutable,
+        _ => Sacrificial,
+    };
+
+    public static string Key(FixturePurpose purpose) => purpose switch
+    {
+        FixturePurpose.ReadOnly => "read_only",
+        FixturePurpose.Mutable => "mutable",
+        _ => "sacrificial",
+    };
+}
