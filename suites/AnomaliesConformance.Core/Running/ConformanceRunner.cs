@@ -85,22 +85,33 @@ public static class ConformanceRunner
             if (settings.Manifest is not null)
             {
                 cast = CastOf(settings.Manifest, redactor);
-                manifest = await ManifestFixtures.ResolveAsync(settings.Manifest, api, cast["admin"], ledger, findings);
+                try
+                {
+                    manifest = await ManifestFixtures.ResolveAsync(settings.Manifest, api, cast["admin"], ledger, findings);
+                }
+                catch (TargetErrorException e)
+                {
+                    throw new SetupException("reading the manifest's anomalies failed: " + e.Message, e);
+                }
+
                 console.WriteLine($"Fixtures: the profile's manifest ({manifest.ReadOnly.Count} read-only, {manifest.Mutable.Count} mutable, {settings.Manifest.Sacrificial.Count} sacrificial anomalies; users {string.Join(", ", cast.Keys)})");
             }
-            else try
+            else
             {
-                cast = await CastProvisioner.ProvisionAsync(provisioning, redactor, settings.RunId);
-            }
-            catch (TargetErrorException e) when (e.Exchange?.Status == 404)
-            {
-                // No provisioning extension (a mock, or a deployment without it): run what needs no fixtures.
-                provisioningUnavailable = $"the target has no provisioning extension (POST /api/_provisioning/batch answered 404)";
-                console.WriteLine($"Provisioning unavailable: {provisioningUnavailable}; checks that need fixtures end inconclusive");
-            }
-            catch (TargetErrorException e)
-            {
-                throw new SetupException("provisioning the run's users failed: " + e.Message, e);
+                try
+                {
+                    cast = await CastProvisioner.ProvisionAsync(provisioning, redactor, settings.RunId);
+                }
+                catch (TargetErrorException e) when (e.Exchange?.Status == 404)
+                {
+                    // No provisioning extension (a mock, or a deployment without it): run what needs no fixtures.
+                    provisioningUnavailable = $"the target has no provisioning extension (POST /api/_provisioning/batch answered 404)";
+                    console.WriteLine($"Provisioning unavailable: {provisioningUnavailable}; checks that need fixtures end inconclusive");
+                }
+                catch (TargetErrorException e)
+                {
+                    throw new SetupException("provisioning the run's users failed: " + e.Message, e);
+                }
             }
         }
 
