@@ -54,7 +54,16 @@ public static class Sweeper
             var admin = new Actor("admin", "Admin", null, null, adminToken);
             foreach (var (anomaly, before) in restorePoints)
             {
-                var difference = await ManifestFixtures.RestoreAsync(api, admin, anomaly, before);
+                string? difference;
+                try
+                {
+                    difference = await ManifestFixtures.RestoreAsync(api, admin, anomaly, before);
+                }
+                catch (TargetErrorException e) when (e.Exchange?.TransportError is null)
+                {
+                    difference = e.Message;
+                }
+
                 console.WriteLine(difference is null ? $"Sweep: anomaly {anomaly} is back to its state before the run" : $"Sweep: anomaly {anomaly} could not be put back: {difference}");
                 clean &= difference is null;
             }
