@@ -62,8 +62,12 @@ public sealed class TicketLinkTests : ConformanceTest
 
         var created = (await CreateLinkAsync(Manager, world["a"].Id, Body(world))).ShouldSucceed("creating a link on anomaly a");
 
-        (await LinkIdsAsync(world["a"])).Should().Contain(created.Object.Id(), "the link is listed on its anomaly: {0}", created);
-        (await LinkIdsAsync(world["b"])).Should().BeEmpty("another anomaly of the same datastore does not list it");
+        // Read as a Viewer, the least caller that may list links, as a team member would see them.
+        var viewer = As("member-viewer");
+        var onA = (await TicketLinksAsync(viewer, world["a"].Id)).ShouldHaveStatus(200, "listing anomaly a's links");
+        onA.Array.Ids().Should().Contain(created.Object.Id(), "the link is listed on its anomaly: {0}", onA);
+        var onB = (await TicketLinksAsync(viewer, world["b"].Id)).ShouldHaveStatus(200, "listing anomaly b's links");
+        onB.Array.Should().BeEmpty("another anomaly of the same datastore does not list it: {0}", onB);
     }
 
     [TestCase("integration_id")]
