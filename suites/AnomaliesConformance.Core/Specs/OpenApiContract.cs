@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Microsoft.OpenApi.Exceptions;
 using Microsoft.OpenApi.Models;
 using Microsoft.OpenApi.Readers;
 
@@ -39,9 +38,10 @@ public static class OpenApiContract
         {
             read = new OpenApiStringReader().Read(text, out diagnostic);
         }
-        catch (OpenApiException e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // An HTML page or a JSON object without "openapi" ends here ("version '...' is not supported").
+            // An HTML page or a JSON object without "openapi" ends here ("version '...' is not supported");
+            // the reader documents none of what it throws on arbitrary text, and a target may answer anything.
             problem = "is not an OpenAPI 3 document: " + Shorten(e.Message);
             return false;
         }
