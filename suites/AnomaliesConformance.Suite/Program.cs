@@ -37,8 +37,9 @@ var specFromTarget = new Option<string?>("--spec-from-target")
 {
     Description = $"Generate the contract checks from the target's own OpenAPI description at this path of the target (default {TargetOpenApiDocument.DefaultPath}; fetched as the run's Admin, saved as target-openapi.json) and report its drift from specs/anomalies.openapi.yaml",
     Arity = ArgumentArity.ZeroOrOne,
+    HelpName = "PATH",
 };
-var referenceOpenApi = new Option<string?>("--reference-openapi") { Description = "Have the embedded reference server publish this file as its OpenAPI description (GET /api/openapi.json) instead of specs/anomalies.openapi.yaml" };
+var referenceOpenApi = new Option<string?>("--reference-openapi") { HelpName = "FILE", Description = "Have the embedded reference server publish this file as its OpenAPI description (GET /api/openapi.json) instead of specs/anomalies.openapi.yaml" };
 var strictSchema = new Option<bool>("--strict-schema") { Description = "Fail, instead of warn about, response properties the OpenAPI document does not describe" };
 var fuzz = new Option<int>("--fuzz") { Description = "Also send N random valid and invalid requests per operation, generated from the schemas (0: off)", DefaultValueFactory = _ => 0 };
 
