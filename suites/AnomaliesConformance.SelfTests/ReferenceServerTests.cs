@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using AnomaliesConformance.Core.Running;
+using AnomaliesConformance.Core.Specs;
+using AnomaliesConformance.ReferenceServer.Endpoints;
 using AnomaliesConformance.SelfTests.Support;
 using FluentAssertions;
 using NUnit.Framework;
@@ -147,6 +149,46 @@ public sealed class ReferenceServerTests
         request.Headers.Authorization = new("Bearer", adminToken);
         using var response = await client.SendAsync(request);
         response.StatusCode.Should().Be(HttpStatusCode.OK, "the anomaly written before is on disk");
+    }
+
+    [TestCase(null)]
+    [TestCase("not-a-token-the-server-issued")]
+    public async Task The_openapi_description_needs_a_known_token(string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, OpenApiDescriptionEndpoint.Route);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new("Bearer", token);
+        }
+
+        using var response = await http.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized, "the description is behind the same bearer token as the API");
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"].Should().NotBeNull();
+    }
+
+    [Test]
+    public async Task An_openapi_file_that_does_not_exist_exits_2_naming_the_option()
+    {
+        var start = await ChildProcess.RunAsync("dotnet", [Repository.ReferenceServerDll, "--openapi-file", "/no/such/openapi.json"], TimeSpan.FromMinutes(1));
+
+        start.ExitCode.Should().Be(2, "{0}", start);
+        start.StandardError.Should().Contain("--openapi-file").And.Contain("/no/such/openapi.json");
+    }
+
+    [Test]
+    public async Task The_openapi_description_is_the_specs_document_as_json()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, OpenApiDescriptionEndpoint.Route);
+        request.Headers.Authorization = new("Bearer", authorToken);
+
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, text);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
+        JsonNode.Parse(text)!["openapi"]!.GetValue<string>().Should().StartWith("3.0");
+        SpecDrift.Compare(OpenApiDocuments.Read(text), OpenApiDocuments.Specs()).Should().BeEmpty("the server publishes specs/anomalies.openapi.yaml");
     }
 
     private async Task<JsonObject> ProvisionAsync(string batch)

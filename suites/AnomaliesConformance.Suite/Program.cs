@@ -4,6 +4,7 @@ using AnomaliesConformance.Core;
 using AnomaliesConformance.Core.Http;
 using AnomaliesConformance.Core.Profiles;
 using AnomaliesConformance.Core.Running;
+using AnomaliesConformance.Core.Specs;
 
 // The conformance runner: run-conformance.sh maps its flags straight onto these options.
 var target = new Option<string?>("--target") { Description = "Base URL of a deployment to check (default: start the embedded reference server)" };
@@ -32,6 +33,13 @@ var secretEnv = new Option<string[]>("--secret-env") { Description = "Names of e
 var serverCoverage = new Option<bool>("--server-coverage") { Description = "Measure which reference server code the run exercised (coverlet + ReportGenerator, into server-coverage/); slower" };
 var referenceServer = new Option<string?>("--reference-server") { Description = "Path of the reference server dll (default: the repository's build output)" };
 var spec = new Option<string?>("--spec") { Description = "OpenAPI document (YAML or JSON) the contract checks are generated from (default: specs/anomalies.openapi.yaml)" };
+var specFromTarget = new Option<string?>("--spec-from-target")
+{
+    Description = $"Generate the contract checks from the target's own OpenAPI description at this path of the target (default {TargetOpenApiDocument.DefaultPath}; fetched as the run's Admin, saved as target-openapi.json) and report its drift from specs/anomalies.openapi.yaml",
+    Arity = ArgumentArity.ZeroOrOne,
+    HelpName = "PATH",
+};
+var referenceOpenApi = new Option<string?>("--reference-openapi") { HelpName = "FILE", Description = "Have the embedded reference server publish this file as its OpenAPI description (GET /api/openapi.json) instead of specs/anomalies.openapi.yaml" };
 var strictSchema = new Option<bool>("--strict-schema") { Description = "Fail, instead of warn about, response properties the OpenAPI document does not describe" };
 var readOnly = new Option<bool>("--read-only") { Description = "Run only the checks that send nothing but GETs (effect read); the others are listed as not run" };
 var fuzz = new Option<int>("--fuzz") { Description = "Also send N random valid and invalid requests per operation, generated from the schemas (0: off)", DefaultValueFactory = _ => 0 };
@@ -40,6 +48,7 @@ var root = new RootCommand("Checks an Anomalies API target against specs/rules.y
 {
     target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, retries, rateLimit, specs, referenceServer, expectations,
     image, imagePort, imageEnvironment, profile, keepFixtures, sweep, tests, waivers, replay, secretEnv, serverCoverage, spec, strictSchema, fuzz, readOnly,
+    specFromTarget, referenceOpenApi,
 };
 
 // Everything printed goes through the redactor the run registers its tokens with.
@@ -165,6 +174,29 @@ RunSettings Settings(ReplayPlan? replayPlan)
         throw new ConfigurationException($"--reference-fault applies only to the embedded reference server, not to {external}");
     }
 
+    // Given without a value the option means the usual place; the value is a path of the target, not a URL.
+    var targetOpenApi = parse.GetResult(specFromTarget) is null ? null : parse.GetValue(specFromTarget) ?? TargetOpenApiDocument.DefaultPath;
+    if (targetOpenApi is not null && parse.GetValue(spec) is not null)
+    {
+        throw new ConfigurationException("--spec and --spec-from-target both name the document the contract checks come from: give one");
+    }
+
+    if (targetOpenApi is not null && (targetOpenApi.Contains("://", StringComparison.Ordinal) || string.IsNullOrWhiteSpace(targetOpenApi)))
+    {
+        throw new ConfigurationException($"--spec-from-target: '{targetOpenApi}' is not a path of the target (e.g. {TargetOpenApiDocument.DefaultPath}); the target's URL is --target");
+    }
+
+    var referenceOpenApiFile = parse.GetValue(referenceOpenApi) is { } openApiFile ? Path.GetFullPath(openApiFile) : null;
+    if (referenceOpenApiFile is not null && external is not null)
+    {
+        throw new ConfigurationException($"--reference-openapi applies only to the embedded reference server, not to {external}");
+    }
+
+    if (referenceOpenApiFile is not null && !File.Exists(referenceOpenApiFile))
+    {
+        throw new ConfigurationException($"--reference-openapi: {referenceOpenApiFile} does not exist");
+    }
+
     if (parse.GetValue(imagePort) is < 1 or > 65535)
     {
         throw new ConfigurationException("--image-port: must be a TCP port (1 to 65535)");
@@ -250,6 +282,8 @@ RunSettings Settings(ReplayPlan? replayPlan)
         // Environment values may hold commas, so --image-env is repeated rather than comma-joined.
         ImageEnvironment = Pairs("--image-env", parse.GetValue(imageEnvironment), splitCommas: false),
         SpecPath = parse.GetValue(spec) is { } specFile ? Path.GetFullPath(specFile) : null,
+        SpecFromTarget = targetOpenApi,
+        ReferenceOpenApiFile = referenceOpenApiFile,
         StrictSchema = parse.GetValue(strictSchema),
         FuzzRequests = parse.GetValue(fuzz),
         ReadOnly = parse.GetValue(readOnly),

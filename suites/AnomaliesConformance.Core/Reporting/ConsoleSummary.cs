@@ -46,6 +46,11 @@ public static class ConsoleSummary
             console.WriteLine($"  STALE WAIVER {waiver.Waiver.Id} ({waiver.Waiver.Rule}): {waiver.Explanation}");
         }
 
+        if (report.SpecDrift is { } drift)
+        {
+            console.WriteLine($"  OpenAPI drift: {drift.Items.Count} difference(s) between the target's description and {Path.GetFileName(drift.ComparedWith)} (information, not a verdict; listed in results.json and index.html)");
+        }
+
         if (report.Canary is { } canary)
         {
             console.WriteLine(canary.Unchanged

@@ -92,6 +92,7 @@ public static class HtmlReportWriter
         MissingFixtures(report, html);
         Warnings(report, html);
         Waivers(report, html);
+        SpecDrift(report, html);
         html.Append("<script>").Append(Script).Append("</script></body></html>");
         return html.ToString();
     }
@@ -156,6 +157,7 @@ public static class HtmlReportWriter
             .Append(")</a><a href=\"#permission-matrix\">Permission matrix (").Append(report.Findings.PermissionCells.Count(c => !c.Matches)).Append(" mismatches)</a><a href=\"#observations\">Observations (")
             .Append(report.Findings.Observations.Count).Append(")</a><a href=\"#missing-fixtures\">Missing fixtures (").Append(report.Findings.MissingFixtures.Count).Append(")</a><a href=\"#warnings\">Warnings (").Append(report.AllWarnings.Count).Append(")</a><a href=\"#waivers\">Waivers (")
             .Append(report.Waivers.Count).Append(staleWaivers > 0 ? $", {staleWaivers} stale" : "").Append(")</a>")
+            .Append(report.SpecDrift is null ? "" : $"<a href=\"#spec-drift\">OpenAPI drift ({report.SpecDrift.Items.Count})</a>")
             .Append(report.SpecCoveragePage is null ? "" : $"<a href=\"{E(report.SpecCoveragePage)}\">Spec coverage</a>")
             .Append("</nav>");
     }
@@ -474,6 +476,34 @@ public static class HtmlReportWriter
                 .Append("</code></td><td><b>").Append(E(w.State)).Append(w.IsStale ? " (stale)" : "").Append("</b><br><small>").Append(E(w.Explanation)).Append("</small></td><td>")
                 .Append(E(w.Waiver.Reason)).Append("</td><td>").Append(E(w.Waiver.Owner)).Append("</td><td>")
                 .Append(w.Waiver.Expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append("</td></tr>");
+        }
+
+        html.Append("</table></section>");
+    }
+
+    /// <summary>Only when the run fetched the target's own description (--spec-from-target).</summary>
+    private static void SpecDrift(RunReport report, StringBuilder html)
+    {
+        if (report.SpecDrift is not { } drift)
+        {
+            return;
+        }
+
+        html.Append("<section id=\"spec-drift\"><h2>OpenAPI drift (").Append(drift.Items.Count).Append(")</h2><p>The target's own OpenAPI description (<code>")
+            .Append(E(drift.TargetDocument)).Append("</code>, saved as <a href=\"").Append(E(drift.SavedAs)).Append("\">").Append(E(drift.SavedAs))
+            .Append("</a>) compared with <code>").Append(E(drift.ComparedWith)).Append("</code>. The contract checks of this run come from the target's. ")
+            .Append("Drift is information, not a verdict: it fails no rule.</p>");
+        if (drift.Items.Count == 0)
+        {
+            html.Append("<p>None: both describe the same operations, parameters, status codes, fields and enum values.</p></section>");
+            return;
+        }
+
+        html.Append("<table class=\"drift\"><tr><th>Kind</th><th>Where</th><th>What</th><th>Only in</th></tr>");
+        foreach (var item in drift.Items)
+        {
+            html.Append("<tr><td>").Append(E(item.Kind)).Append("</td><td><code>").Append(E(item.Where)).Append("</code></td><td><code>").Append(E(item.Name))
+                .Append("</code></td><td>").Append(E(item.OnlyIn)).Append("</td></tr>");
         }
 
         html.Append("</table></section>");

@@ -67,6 +67,12 @@ public static class ReportRedaction
             Tests = report.Tests.Select(RedactTest).ToList(),
             Rules = report.Rules.Select(r => r with { Tests = r.Tests.Select(RedactTest).ToList(), Note = RN(r.Note) }).ToList(),
             Findings = findings,
+            SpecDrift = report.SpecDrift is not { } drift ? null : drift with
+            {
+                TargetDocument = R(drift.TargetDocument),
+                // The items quote the target's document, which is free text like any answer.
+                Items = drift.Items.Select(i => i with { Where = R(i.Where), Name = R(i.Name) }).ToList(),
+            },
             Waivers = report.Waivers.Select(w => w with { Waiver = w.Waiver with { Reason = R(w.Waiver.Reason), Owner = R(w.Waiver.Owner) } }).ToList(),
         };
     }

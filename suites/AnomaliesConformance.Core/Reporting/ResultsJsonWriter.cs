@@ -107,6 +107,20 @@ public static class ResultsJsonWriter
                 ["stale"] = w.IsStale,
                 ["explanation"] = w.Explanation,
             }).ToArray()),
+            ["spec_drift"] = report.SpecDrift is not { } drift ? null : new JsonObject
+            {
+                ["target_document"] = drift.TargetDocument,
+                ["saved_as"] = drift.SavedAs,
+                ["compared_with"] = drift.ComparedWith,
+                ["count"] = drift.Items.Count,
+                ["items"] = new JsonArray(drift.Items.Select(i => (JsonNode?)new JsonObject
+                {
+                    ["kind"] = i.Kind,
+                    ["where"] = i.Where,
+                    ["name"] = i.Name,
+                    ["only_in"] = i.OnlyIn,
+                }).ToArray()),
+            },
             ["spec_coverage"] = report.SpecCoveragePage,
             ["server_coverage"] = report.ServerCoveragePage,
             ["unknown_rule_ids"] = new JsonArray(report.UnknownRuleIds.Select(i => (JsonNode?)i).ToArray()),

@@ -1,6 +1,7 @@
 using AnomaliesConformance.Core.Catalogue;
 using AnomaliesConformance.Core.Http;
 using AnomaliesConformance.Core.Running;
+using AnomaliesConformance.Core.Specs;
 
 namespace AnomaliesConformance.Core.Reporting;
 
@@ -15,6 +16,12 @@ public sealed record CanaryCheck(string Anomaly, bool Unchanged);
 
 /// <summary>The teardown of what the run provisioned, and whether the inventory shows nothing left.</summary>
 public sealed record CleanupCheck(string Run, IReadOnlyDictionary<string, long> Removed, IReadOnlyDictionary<string, long> Remaining, bool Verified);
+
+/// <summary>
+/// The drift between the target's own OpenAPI description (fetched from <see cref="TargetDocument"/>, saved
+/// as <see cref="SavedAs"/> beside the reports) and <see cref="ComparedWith"/>: information, never a verdict.
+/// </summary>
+public sealed record SpecDriftReport(string TargetDocument, string SavedAs, string ComparedWith, IReadOnlyList<DriftItem> Items);
 
 /// <summary>Everything the report writers render: rules, tests, target, seed, timing, findings and waivers.</summary>
 public sealed record RunReport
@@ -39,6 +46,8 @@ public sealed record RunReport
     public string? ServerCoveragePage { get; init; }
     /// <summary>Timeout, retries and rate limit the run used: part of what a verdict was reached under.</summary>
     public RequestPolicy RequestPolicy { get; init; } = new();
+    /// <summary>The drift section (--spec-from-target), or null when the run did not fetch the target's description.</summary>
+    public SpecDriftReport? SpecDrift { get; init; }
     /// <summary>Retries during run setup (readiness probe, cast provisioning), which belong to no test.</summary>
     public int SetupRetries { get; init; }
 

@@ -10,7 +10,7 @@ namespace AnomaliesConformance.Core.Reporting;
 /// </summary>
 public static class SummaryMarkdownWriter
 {
-    private const int MaxListedFailures = 50;
+    private const int MaxListedRows = 50;
 
     public static string Render(RunReport report)
     {
@@ -43,15 +43,15 @@ public static class SummaryMarkdownWriter
             md.AppendLine();
             md.AppendLine("| rule | level | verdict | what a conforming server does | failing tests |");
             md.AppendLine("|---|---|---|---|---|");
-            foreach (var rule in failing.Take(MaxListedFailures))
+            foreach (var rule in failing.Take(MaxListedRows))
             {
                 var tests = rule.Tests.Where(t => t.Verdict is Verdicts.Failed or Verdicts.TargetError or Verdicts.Inconclusive).Select(t => t.Name);
                 md.AppendLine($"| `{rule.Rule.Id}` | {rule.Rule.Level} | {rule.Verdict} | {Cell(rule.Rule.Summary)} | {Cell(string.Join(", ", tests))} |");
             }
 
-            if (failing.Count > MaxListedFailures)
+            if (failing.Count > MaxListedRows)
             {
-                md.AppendLine($"| … | | | {failing.Count - MaxListedFailures} more in the full report | |");
+                md.AppendLine($"| … | | | {failing.Count - MaxListedRows} more in the full report | |");
             }
 
             md.AppendLine();
@@ -68,6 +68,30 @@ public static class SummaryMarkdownWriter
             }
 
             md.AppendLine();
+        }
+
+        if (report.SpecDrift is { } drift)
+        {
+            md.AppendLine($"### OpenAPI drift: {drift.Items.Count} difference(s)");
+            md.AppendLine();
+            md.AppendLine($"The target's description `{drift.TargetDocument}` compared with `{drift.ComparedWith}` (information, not a verdict).");
+            md.AppendLine();
+            if (drift.Items.Count > 0)
+            {
+                md.AppendLine("| kind | where | what | only in |");
+                md.AppendLine("|---|---|---|---|");
+                foreach (var item in drift.Items.Take(MaxListedRows))
+                {
+                    md.AppendLine($"| {item.Kind} | `{Cell(item.Where)}` | `{Cell(item.Name)}` | {item.OnlyIn} |");
+                }
+
+                if (drift.Items.Count > MaxListedRows)
+                {
+                    md.AppendLine($"| … | {drift.Items.Count - MaxListedRows} more in the full report | | |");
+                }
+
+                md.AppendLine();
+            }
         }
 
         if (report.UnknownRuleIds.Count > 0)

@@ -44,7 +44,7 @@ public sealed class ConformanceRun(
     /// </summary>
     public string? Expectation(string profileKey) => Settings.Expectations.GetValueOrDefault(profileKey);
 
-    /// <summary>The OpenAPI document the run was given (--spec); the generated contract checks read it.</summary>
+    /// <summary>The OpenAPI document the generated contract checks read: --spec's, or the target's own (--spec-from-target).</summary>
     public OpenApiDocument? Contract { get; init; }
 
     /// <summary>

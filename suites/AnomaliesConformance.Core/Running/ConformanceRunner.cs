@@ -34,6 +34,7 @@ public static class ConformanceRunner
         }
 
         var catalogue = RuleCatalogue.Load(settings.RulesPath);
+        // With --spec-from-target this is the specs' own description until the target's replaces it below.
         var contract = OpenApiContract.Load(settings.OpenApiPath);
         var waivers = settings.WaiversPath is null ? [] : WaiverFile.Load(settings.WaiversPath, catalogue);
         Directory.CreateDirectory(settings.OutputDirectory);
@@ -115,6 +116,16 @@ public static class ConformanceRunner
             }
         }
 
+        SpecDriftReport? drift = null;
+        var contractPath = settings.OpenApiPath;
+        if (settings.SpecFromTarget is { } documentPath)
+        {
+            var fetched = await FetchTargetOpenApiAsync(api, cast, documentPath, settings, provisioning, ledger, redactor, console, tearDownOnFailure: provisioningUnavailable is null && manifest is null);
+            drift = new SpecDriftReport(fetched.Url, fetched.SavedAs, settings.SpecsOpenApiPath, SpecDrift.Compare(fetched.Document, contract));
+            contract = fetched.Document;
+            contractPath = Path.Combine(settings.OutputDirectory, fetched.SavedAs);
+        }
+
         // The canary is read as the run's Admin, which needs the provisioned cast.
         var canaryBefore = settings.Canary is null || provisioningUnavailable is not null
             ? null
@@ -183,14 +194,14 @@ public static class ConformanceRunner
             waivers,
             settings.RequestPolicy,
             recorder.ForTest(SetupScope).Count(e => e.IsRetry));
-        report = report with { Canary = canary, Cleanup = cleanup };
+        report = report with { Canary = canary, Cleanup = cleanup, SpecDrift = drift };
         if (container is not null && !report.Conformant)
         {
             // A failing vendor image's own account of the run belongs next to the report.
             await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "container.log"), redactor.Redact(await container.LogsAsync()));
         }
 
-        WriteSpecCoverage(SpecCoverage.Measure(settings.OpenApiPath, contract, recorder.All(), target), settings.OutputDirectory, console);
+        WriteSpecCoverage(SpecCoverage.Measure(contractPath, contract, recorder.All(), target), settings.OutputDirectory, console);
         WriteReports(report, settings, console, redactor);
         if (unrestored.Count > 0)
         {
@@ -218,10 +229,15 @@ public static class ConformanceRunner
     private static async Task<ReferenceServerProcess> StartReferenceServerAsync(RunSettings settings, string? instrumentedDll, string provisioningKey, TextWriter console)
     {
         var dll = instrumentedDll ?? ReferenceServerProcess.LocateDll(settings.ReferenceServerDll);
-        var server = await ReferenceServerProcess.StartAsync(dll, provisioningKey, settings.ReferenceFaults, TimeSpan.FromSeconds(60));
+        var server = await ReferenceServerProcess.StartAsync(dll, provisioningKey, settings.ReferenceFaults, TimeSpan.FromSeconds(60), openApiFile: settings.ReferenceOpenApiFile);
         console.WriteLine(settings.ReferenceFaults.Count == 0
             ? "Started the embedded reference server"
             : $"Started the embedded reference server with faults: {string.Join(", ", settings.ReferenceFaults)}");
+        if (settings.ReferenceOpenApiFile is not null)
+        {
+            console.WriteLine($"It publishes {settings.ReferenceOpenApiFile} as its OpenAPI description");
+        }
+
         return server;
     }
 
@@ -237,6 +253,37 @@ public static class ConformanceRunner
         }
 
         return cast;
+    }
+
+    /// <summary>
+    /// The target's own OpenAPI description, fetched as the run's Admin. When it cannot be had the run stops
+    /// (exit 3), after removing the users it provisioned.
+    /// </summary>
+    private static async Task<TargetOpenApiDocument> FetchTargetOpenApiAsync(
+        ApiClient api,
+        IReadOnlyDictionary<string, Actor> cast,
+        string documentPath,
+        RunSettings settings,
+        ProvisioningClient provisioning,
+        RunLedger ledger,
+        Redactor redactor,
+        TextWriter console,
+        bool tearDownOnFailure)
+    {
+        using (ExchangeRecorder.Scope(SetupScope))
+        {
+            try
+            {
+                var fetched = await TargetOpenApiDocument.FetchAsync(api, cast.GetValueOrDefault("admin") ?? Actor.Anonymous, documentPath, settings.OutputDirectory, redactor);
+                console.WriteLine($"Contract checks come from the target's OpenAPI description {fetched.Url} (saved as {fetched.SavedAs})");
+                return fetched;
+            }
+            catch (SetupException) when (tearDownOnFailure && !settings.KeepFixtures)
+            {
+                await TearDownAsync(provisioning, ledger, settings.RunId, console);
+                throw;
+            }
+        }
     }
 
     /// <summary>Removes everything the run provisioned and checks nothing of it is left.</summary>

@@ -47,7 +47,7 @@ public sealed class ReferenceServerProcess : IAsyncDisposable
     }
 
     public static async Task<ReferenceServerProcess> StartAsync(
-        string dll, string? provisioningKey, IReadOnlyList<string> faults, TimeSpan timeout, string? databasePath = null)
+        string dll, string? provisioningKey, IReadOnlyList<string> faults, TimeSpan timeout, string? databasePath = null, string? openApiFile = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("anomalies-reference-").FullName;
         var start = new ProcessStartInfo("dotnet")
@@ -65,6 +65,12 @@ public sealed class ReferenceServerProcess : IAsyncDisposable
         {
             start.ArgumentList.Add("--fault");
             start.ArgumentList.Add(fault);
+        }
+
+        if (openApiFile is not null)
+        {
+            start.ArgumentList.Add("--openapi-file");
+            start.ArgumentList.Add(openApiFile);
         }
 
         // The key goes through the environment, not the command line, so `ps` never shows it.

@@ -57,6 +57,13 @@ public sealed record RunSettings
     public RequestPolicy RequestPolicy => new() { Timeout = RequestTimeout, MaxRetries = MaxRetries, RateLimitPerSecond = RateLimitPerSecond, ReadOnly = ReadOnly };
     /// <summary>The OpenAPI document (YAML or JSON) the generated contract checks are built from.</summary>
     public string? SpecPath { get; init; }
+    /// <summary>
+    /// Path (relative to the target's base URL) of the target's own OpenAPI description (--spec-from-target):
+    /// the contract checks are generated from it and its drift from <see cref="SpecsOpenApiPath"/> is reported.
+    /// </summary>
+    public string? SpecFromTarget { get; init; }
+    /// <summary>A file the embedded reference server publishes as its OpenAPI description (--reference-openapi).</summary>
+    public string? ReferenceOpenApiFile { get; init; }
     /// <summary>Undocumented response properties fail the schema checks instead of warning.</summary>
     public bool StrictSchema { get; init; }
     /// <summary>Random requests per operation in the property-based mode; 0 turns it off.</summary>
@@ -65,5 +72,9 @@ public sealed record RunSettings
 
     public string RulesPath => Path.Combine(SpecsDirectory, "rules.yaml");
 
-    public string OpenApiPath => SpecPath ?? Path.Combine(SpecsDirectory, "anomalies.openapi.yaml");
+    /// <summary>The document the contract checks come from unless the target's own replaces it (--spec-from-target).</summary>
+    public string OpenApiPath => SpecPath ?? SpecsOpenApiPath;
+
+    /// <summary>The specs' own description (never --spec): what a target's description is compared with.</summary>
+    public string SpecsOpenApiPath => Path.Combine(SpecsDirectory, "anomalies.openapi.yaml");
 }

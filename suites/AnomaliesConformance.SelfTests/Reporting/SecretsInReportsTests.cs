@@ -1,7 +1,6 @@
 using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.SelfTests.Support;
 using FluentAssertions;
-using Microsoft.Data.Sqlite;
 using NUnit.Framework;
 
 namespace AnomaliesConformance.SelfTests.Reporting;
@@ -34,7 +33,7 @@ public sealed class SecretsInReportsTests
         var replayRun = await ChildProcess.RunSuiteAsync("--replay", first, "--test", "Put_with_assignee_ids_replaces_the_whole_set", "--target", server.Url.ToString(), "--provisioning-key", ProvisioningKey, "--out", replay, "--keep-fixtures");
         replayRun.StandardOutput.Should().Contain("Replay of", "the replay ran: {0}", replayRun);
 
-        var tokens = IssuedTokens(database);
+        var tokens = ReferenceDatabase.IssuedTokens(database);
         tokens.Should().HaveCountGreaterThanOrEqualTo(20, "both runs provisioned the ten-member cast");
         var secrets = tokens.Append(ProvisioningKey).ToList();
         var files = Directory.EnumerateFiles(Path.Combine(workspace, "reports"), "*", SearchOption.AllDirectories).ToList();
@@ -47,21 +46,5 @@ public sealed class SecretsInReportsTests
 
         leaks.Should().BeEmpty("no token or key may reach a report or the console");
         File.ReadAllText(Path.Combine(first, "exchanges.ndjson")).Should().Contain("<token:member-author>", "tokens are replaced by a placeholder naming the role, not dropped");
-    }
-
-    private static List<string> IssuedTokens(string database)
-    {
-        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT token FROM tokens";
-        using var reader = command.ExecuteReader();
-        var tokens = new List<string>();
-        while (reader.Read())
-        {
-            tokens.Add(reader.GetString(0));
-        }
-
-        return tokens;
     }
 }

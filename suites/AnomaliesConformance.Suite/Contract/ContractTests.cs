@@ -10,9 +10,10 @@ using NUnit.Framework;
 namespace AnomaliesConformance.Suite.Contract;
 
 /// <summary>
-/// The checks generated from the OpenAPI document the runner was given (--spec): one NUnit case per
-/// operation and check kind, named like "listAnomalies / 200 / body matches schema" and tagged with its
-/// operation, kind and rule. No case is written by hand; the document drives them.
+/// The checks generated from the OpenAPI document the runner was given (--spec, or the target's own with
+/// --spec-from-target): one NUnit case per operation and check kind, named like "listAnomalies / 200 /
+/// body matches schema" and tagged with its operation, kind and rule. No case is written by hand; the
+/// document drives them.
 /// </summary>
 [Parallelizable(ParallelScope.All)]
 public sealed class ContractTests
