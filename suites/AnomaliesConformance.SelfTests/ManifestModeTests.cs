@@ -29,6 +29,11 @@ public sealed class ManifestModeTests
         ["UPDATE-DESCRIPTION"] = "A_description_sent_by_an_editor_is_the_one_later_reads_return",
         ["ASSIGNEES-CLEAR"] = "Empty_assignee_ids_unassigns_everyone_through_put_and_patch",
         ["HARD-DELETE-REMOVES"] = "Archive_then_hard_delete_removes_the_anomaly_for_good",
+        ["HARD-DELETE-SECOND-404"] = "A_second_hard_delete_answers_404",
+        ["UPDATE-EMPTY-BODY-NOOP"] = "A_put_with_an_empty_object_changes_nothing_and_adds_no_history",
+        ["SOURCE-RECORD-DEFAULT-LIMIT"] = "Without_a_limit_at_most_ten_rows_are_returned",
+        ["SOURCE-RECORD-CSV-CONTENT-TYPE"] = "The_download_is_served_as_text_csv",
+        ["SOURCE-RECORD-CSV-FILENAME"] = "The_csv_download_is_named_after_the_numeric_id",
     };
 
     [Test]
@@ -66,7 +71,10 @@ public sealed class ManifestModeTests
         run.ExitCode.Should().Be(1, "MUST rules left inconclusive make the run not conformant, never silently passed: {0}", run);
 
         (await target.StateAsync(target.ReadOnly.Concat(target.Mutable))).Should().Be(before, "read-only and mutable anomalies read as before the run, field by field");
-        (await target.StatusOfAsync(target.Sacrificial[0])).Should().Be(404, "the sacrificial anomaly was archived and hard-deleted");
+        foreach (var sacrificed in target.Sacrificial)
+        {
+            (await target.StatusOfAsync(sacrificed)).Should().Be(404, "each sacrificial anomaly was hard-deleted by its check");
+        }
         (await target.StatusOfAsync(target.Untouched)).Should().Be(200, "an anomaly the manifest does not list is never touched");
         var exchanges = await File.ReadAllTextAsync(Path.Combine(output, "exchanges.ndjson"));
         exchanges.Should().NotContain("/_provisioning/", "a manifest run never calls the provisioning extension");
@@ -142,7 +150,7 @@ public sealed class ManifestModeTests
             long Id(string key) => seeded["anomalies"]![key]!["id"]!.GetValue<long>();
             ReadOnly = [Id("read1"), Id("read2")];
             Mutable = [Id("mutable1")];
-            Sacrificial = [Id("sacrificial1")];
+            Sacrificial = [Id("sacrificial1"), Id("sacrificial2")];
             Untouched = Id("untouched");
             integration = seeded["integrations"]!["jira"]!.GetValue<long>();
         }
@@ -160,9 +168,11 @@ public sealed class ManifestModeTests
         {
             var server = await ReferenceServerProcess.StartAsync(Repository.ReferenceServerDll, Key, faults, TimeSpan.FromSeconds(60));
             var http = new HttpClient { BaseAddress = server.Url };
+            // Twelve source rows, so the default limit of ten can be seen on a read-only anomaly.
+            var rows = string.Join(", ", Enumerable.Range(1, 12).Select(i => $$"""{"id": {{i}}, "name": "customer {{i}}"}"""));
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/_provisioning/batch")
             {
-                Content = new StringContent("""
+                Content = new StringContent($$$"""
                     {"users": [{"key": "admin", "name": "Ops Admin", "email": "ops@example.test", "role": "Admin"},
                                {"key": "viewer", "name": "Val Viewer", "email": "val@example.test", "role": "Member"},
                                {"key": "author", "name": "Ann Author", "email": "ann@example.test", "role": "Member"},
@@ -176,11 +186,12 @@ public sealed class ManifestModeTests
                      "anomalies": [
                        {"key": "read1", "datastore": "prod", "container": "orders", "description": "read one",
                         "failed_checks": [{"id": 501, "rule_type": "notNull", "message": "customer_id is null", "fields": ["customer_id"]}],
-                        "source_records": {"fields": ["id", "name"], "masked_fields": [], "rows": [{"id": 1, "name": "Lee, Ann"}, {"id": 2, "name": "Bob"}]}},
+                        "source_records": {"fields": ["id", "name"], "masked_fields": [], "rows": [{{{rows}}}]}},
                        {"key": "read2", "datastore": "prod", "container": "orders", "status": "Acknowledged"},
                        {"key": "mutable1", "datastore": "prod", "container": "orders", "status": "Acknowledged", "description": "keep me",
                         "tags": ["Existing-High"], "assignees": ["viewer"]},
                        {"key": "sacrificial1", "datastore": "prod", "container": "orders"},
+                       {"key": "sacrificial2", "datastore": "prod", "container": "orders", "status": "Resolved"},
                        {"key": "untouched", "datastore": "prod", "container": "orders", "description": "not in the manifest"}]}
                     """, Encoding.UTF8, "application/json"),
             };

@@ -59,12 +59,20 @@ public sealed class SourceRecordTests : ConformanceTest
     [Rule("SOURCE-RECORD-DEFAULT-LIMIT")]
     public async Task Without_a_limit_at_most_ten_rows_are_returned()
     {
-        // The default fixture has twelve source rows.
-        var world = await ProvisionOneAsync();
+        // The default fixture has twelve source rows; a manifest's anomaly must have more than ten to tell.
+        var anomaly = (await ReadOnlyAnomaliesAsync(1))[0];
+        if (Run.Manifest is not null)
+        {
+            var all = (await SourceRecordsAsync(As("member-viewer"), anomaly.Id, "?limit=11")).ShouldHaveStatus(200, "counting source records");
+            if (all.Object["records"]?.AsArray().Count is not 11)
+            {
+                Run.Missing("a read-only anomaly with more than ten source records (the first in fixtures.anomalies.read_only)");
+            }
+        }
 
-        var response = (await SourceRecordsAsync(As("member-viewer"), world["a"].Id)).ShouldHaveStatus(200, "reading source records");
+        var response = (await SourceRecordsAsync(As("member-viewer"), anomaly.Id)).ShouldHaveStatus(200, "reading source records");
 
-        (response.Object["records"]?.AsArray().Count).Should().Be(10, "limit defaults to 10 and the anomaly has 12 rows: {0}", response);
+        (response.Object["records"]?.AsArray().Count).Should().Be(10, "limit defaults to 10 and the anomaly has more than 10 rows: {0}", response);
     }
 
     [TestCase(5, 5)]
@@ -218,9 +226,9 @@ public sealed class SourceRecordTests : ConformanceTest
     [Rule("SOURCE-RECORD-CSV-CONTENT-TYPE")]
     public async Task The_download_is_served_as_text_csv()
     {
-        var world = await ProvisionOneAsync();
+        var anomaly = (await ReadOnlyAnomaliesAsync(1))[0];
 
-        var response = (await DownloadAsync(As("member-viewer"), world["a"].Id)).ShouldHaveStatus(200, "downloading source records");
+        var response = (await DownloadAsync(As("member-viewer"), anomaly.Id)).ShouldHaveStatus(200, "downloading source records");
 
         (response.ContentType ?? "").Split(';')[0].Trim().Should().BeEquivalentTo("text/csv", "a CSV file is served as text/csv: {0}", response);
     }
@@ -229,8 +237,7 @@ public sealed class SourceRecordTests : ConformanceTest
     [Rule("SOURCE-RECORD-CSV-FILENAME")]
     public async Task The_csv_download_is_named_after_the_numeric_id()
     {
-        var world = await ProvisionOneAsync();
-        var anomaly = world["a"];
+        var anomaly = (await ReadOnlyAnomaliesAsync(1))[0];
 
         foreach (var address in new object[] { anomaly.Id, anomaly.Uuid })
         {

@@ -56,8 +56,7 @@ public sealed class UpdateTests : ConformanceTest
     [Rule("UPDATE-EMPTY-BODY-NOOP")]
     public async Task A_put_with_an_empty_object_changes_nothing_and_adds_no_history()
     {
-        var world = await ProvisionOneAsync(new() { Tags = ["Keep"], Assignees = ["member-viewer"] });
-        var anomaly = world["a"];
+        var anomaly = await MutableAnomalyAsync(new() { Tags = ["Keep"], Assignees = ["member-viewer"] });
         var before = await SnapshotAsync(anomaly);
         var historyBefore = await HistoryEntriesAsync(anomaly);
 
