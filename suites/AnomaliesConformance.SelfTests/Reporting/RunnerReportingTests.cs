@@ -10,7 +10,7 @@ public sealed class RunnerReportingTests
 {
     private const string Fault = "assignees-append";
     private const string Rule = "ASSIGNEES-REPLACE";
-    private const string FailingTest = "Put_with_assignee_ids_replaces_the_whole_set";
+    private const string FailingTest = "Put_and_patch_replace_the_whole_set_and_the_same_set_twice_changes_nothing";
 
     [Test]
     public async Task Replaying_a_failing_test_reruns_it_with_the_recorded_seed_and_faults_and_lists_old_and_new_exchanges()
@@ -24,7 +24,7 @@ public sealed class RunnerReportingTests
 
         replay.ExitCode.Should().Be(1, "the fault is on again, so the test fails again: {0}", replay);
         replay.StandardOutput.Should().Contain("seed 31337").And.Contain($"with faults: {Fault}");
-        replay.StandardOutput.Should().Contain($"Replay of AnomaliesConformance.Suite.Scenarios.AssigneeAndTagTests.{FailingTest}");
+        replay.StandardOutput.Should().Contain($"Replay of AnomaliesConformance.Suite.Scenarios.AssigneeTests.{FailingTest}");
         replay.StandardOutput.Should().MatchRegex(@"\n\*?\s+\d+\s+act member-author PUT /api/anomalies/\d+\s+200\s+act member-author PUT /api/anomalies/\d+\s+200");
         replay.StandardOutput.Should().Contain("was failed, now failed: Expected");
         ResultsFile.Load(replayed).Document["tests"]!.AsArray().Should().ContainSingle("only the replayed test runs");
@@ -35,7 +35,8 @@ public sealed class RunnerReportingTests
     public async Task Replay_without_a_test_when_several_failed_exits_2_and_lists_them()
     {
         var recorded = TempDirectory.Create("replay-ambiguous");
-        await ChildProcess.RunSuiteAsync("--reference-fault", Fault, "--rule", Rule, "--out", recorded, "--seed", "5");
+        // Two faults, two rules: two failed tests to choose from.
+        await ChildProcess.RunSuiteAsync("--reference-fault", Fault + ",description-truncated-255", "--rule", Rule + ",UPDATE-DESCRIPTION", "--out", recorded, "--seed", "5");
 
         var replay = await ChildProcess.RunSuiteAsync("--replay", recorded, "--out", TempDirectory.Create("replay-none"));
 
