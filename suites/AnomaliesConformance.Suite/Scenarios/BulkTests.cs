@@ -310,7 +310,7 @@ public sealed class BulkTests : ConformanceTest
     {
         var alone = await PatchAsync(As("member-author"), $$"""[{"id": {{locked["x"].Id}}, "status": "Acknowledged"}]""");
         var aloneDelete = await BulkDeleteAsync(As("member-author"), $$"""[{"id": {{locked["x"].Id}}, "archive": true, "status": "Resolved"}]""");
-        Precondition(alone.Status == 403 && aloneDelete.Status == 403, "a lone entry on a datastore where the caller is Viewer being refused with 403", "PERM-BULK-AUTHOR-EACH");
+        Precondition(alone.Status == 403 && aloneDelete.Status == 403, "a lone entry on a datastore where the caller is Viewer being refused with 403", "PERM-BULK-AUTHOR-EACH", alone, aloneDelete);
     }
 
     private static void ShouldNameEntries(ApiResponse response, params (int Index, JsonNode Id, int Status)[] expected)

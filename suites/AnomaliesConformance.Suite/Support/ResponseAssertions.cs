@@ -15,7 +15,7 @@ public static class ResponseAssertions
     {
         if (response.Status != expected)
         {
-            Fail($"expected HTTP {expected} {because}, but the target answered {response.Status}", response);
+            FailStatus($"expected HTTP {expected} {because}", response);
         }
 
         return response;
@@ -29,7 +29,7 @@ public static class ResponseAssertions
     {
         if (response.Status is < 200 or > 299)
         {
-            Fail($"expected a success (2xx) {because}, but the target answered {response.Status}", response);
+            FailStatus($"expected a success (2xx) {because}", response);
         }
 
         return response;
@@ -40,7 +40,7 @@ public static class ResponseAssertions
     {
         if (response.Status is < 400 or > 499)
         {
-            Fail($"expected the request to be refused (4xx) {because}, but the target answered {response.Status}", response);
+            FailStatus($"expected the request to be refused (4xx) {because}", response);
         }
 
         return response;
@@ -50,7 +50,7 @@ public static class ResponseAssertions
     {
         if (!expected.Contains(response.Status))
         {
-            Fail($"expected HTTP {string.Join(" or ", expected)} {because}, but the target answered {response.Status}", response);
+            FailStatus($"expected HTTP {string.Join(" or ", expected)} {because}", response);
         }
 
         return response;
@@ -89,15 +89,42 @@ public static class ResponseAssertions
         Assert.Fail($"{expectation}.\n{response}");
 
     /// <summary>
+    /// A status other than the expected one. When the target could not serve the request (no answer, a 5xx,
+    /// a 429 past the retries) the behaviour was never shown: a target error, even when later requests of the
+    /// test were answered (the runner's own check looks only at a test's last exchange).
+    /// </summary>
+    private static void FailStatus(string expectation, ApiResponse response)
+    {
+        if (TargetTrouble.Of(response.Exchange) is { } trouble)
+        {
+            throw new TargetErrorException($"{response.Exchange.Method} {response.Exchange.Url} as {response.Exchange.Actor}: {trouble}; {expectation} could not be judged", response.Exchange);
+        }
+
+        Fail($"{expectation}, but the target answered {response.Status}", response);
+    }
+
+    /// <summary>
     /// A precondition of the check that another rule owns. When it does not hold, this test cannot judge its
     /// rule and says so (not judged), while the owning rule's own test reports the failure.
     /// </summary>
-    public static void Precondition(bool holds, string what, string ownerRule)
+    /// <param name="evidence">The answers the precondition was read from: one the target could not give (a 429,
+    /// a 5xx, no answer) makes the test a target error, not a precondition another rule reports.</param>
+    public static void Precondition(bool holds, string what, string ownerRule, params ApiResponse[] evidence)
     {
-        if (!holds)
+        if (holds)
         {
-            Assert.Ignore($"not judged: {what} does not hold ({ownerRule} reports it)");
+            return;
         }
+
+        foreach (var response in evidence)
+        {
+            if (TargetTrouble.Of(response.Exchange) is { } trouble)
+            {
+                throw new TargetErrorException($"{response.Exchange.Method} {response.Exchange.Url} as {response.Exchange.Actor}: {trouble}; {what} could not be seen", response.Exchange);
+            }
+        }
+
+        Assert.Ignore($"not judged: {what} does not hold ({ownerRule} reports it)");
     }
 
     public static void FailUnless(bool condition, string expectation, ApiResponse response)
