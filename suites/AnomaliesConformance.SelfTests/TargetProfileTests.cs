@@ -151,6 +151,30 @@ public sealed class TargetProfileTests
     }
 
     [Test]
+    public async Task A_profile_permission_matrix_replaces_the_pages_and_the_report_shows_expected_beside_observed()
+    {
+        await using var target = await CanaryTarget.StartAsync();
+        // The deployment's own matrix lets a Reporter read an anomaly; the reference server (the page) does not.
+        var folder = Path.GetDirectoryName(target.ProfilePath)!;
+        var matrix = await File.ReadAllTextAsync(Repository.Specs("permissions.yaml"));
+        var get = matrix.IndexOf("  - call: get\n", StringComparison.Ordinal);
+        var cell = matrix.IndexOf("member-reporter: deny", get, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(folder, "deployment-permissions.yaml"), matrix[..cell] + "member-reporter: allow" + matrix[(cell + "member-reporter: deny".Length)..]);
+        var profile = Path.Combine(folder, "with-matrix.yaml");
+        await File.WriteAllTextAsync(profile, await File.ReadAllTextAsync(target.ProfilePath) + "\npermission_matrix: deployment-permissions.yaml\n");
+        var output = TempDirectory.Create("profile-matrix");
+
+        var run = await ChildProcess.RunSuiteAsync("--profile", profile, "--rule", "PERM-READ-VIEWER", "--out", output, "--seed", "4242");
+
+        var results = ResultsFile.Load(output);
+        results.FailedRules().Should().Equal(["PERM-READ-VIEWER"], "the profile's matrix is the one judged: {0}", run);
+        var cells = results.Document["permission_matrix"]!.AsArray().Select(c => c!.AsObject()).Where(c => c["expected"]!.GetValue<string>() != c["observed"]!.GetValue<string>()).ToList();
+        cells.Should().ContainSingle("only the changed cell differs");
+        (cells[0]["role"]!.GetValue<string>(), cells[0]["expected"]!.GetValue<string>(), cells[0]["observed"]!.GetValue<string>())
+            .Should().Be(("member-reporter", "allow", "deny"));
+    }
+
+    [Test]
     public async Task A_canary_changed_during_the_run_makes_it_not_conformant()
     {
         await using var target = await CanaryTarget.StartAsync();

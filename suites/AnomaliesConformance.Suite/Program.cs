@@ -175,7 +175,7 @@ RunSettings Settings(ReplayPlan? replayPlan)
     }
 
     // Given without a value the option means the usual place; the value is a path of the target, not a URL.
-    var targetOpenApi = parse.GetResult(specFromTarget) is null ? null : parse.GetValue(specFromTarget) ?? TargetOpenApiDocument.DefaultPath;
+    var targetOpenApi = parse.GetResult(specFromTarget) is null ? null : parse.GetValue(specFromTarget) ?? targetProfile?.OpenApiPath ?? TargetOpenApiDocument.DefaultPath;
     if (targetOpenApi is not null && parse.GetValue(spec) is not null)
     {
         throw new ConfigurationException("--spec and --spec-from-target both name the document the contract checks come from: give one");
@@ -276,6 +276,7 @@ RunSettings Settings(ReplayPlan? replayPlan)
             .ToDictionary(g => g.Key, g => g.Last().Value),
         Canary = targetProfile?.Canary,
         Manifest = targetProfile?.Manifest,
+        PermissionMatrixPath = targetProfile?.PermissionMatrixPath,
         KeepFixtures = parse.GetValue(keepFixtures),
         Image = containerImage,
         ImagePort = parse.GetValue(imagePort),

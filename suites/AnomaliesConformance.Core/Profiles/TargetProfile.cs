@@ -10,6 +10,10 @@ public sealed record TargetProfile
     public Uri? BaseUrl { get; init; }
     public TimeSpan? Timeout { get; init; }
     public double? RateLimitPerSecond { get; init; }
+    /// <summary>Where the deployment publishes its OpenAPI description (the default PATH of --spec-from-target).</summary>
+    public string? OpenApiPath { get; init; }
+    /// <summary>A permission matrix file (specs/permissions.yaml's format) the deployment follows instead of the page's.</summary>
+    public string? PermissionMatrixPath { get; init; }
     public string? ProvisioningKey { get; init; }
     /// <summary>The fixtures of a deployment without the provisioning extension (fixtures.mode: manifest), or null.</summary>
     public FixtureManifest? Manifest { get; init; }

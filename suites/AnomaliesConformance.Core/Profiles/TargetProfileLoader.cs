@@ -11,7 +11,7 @@ namespace AnomaliesConformance.Core.Profiles;
 /// </summary>
 public static class TargetProfileLoader
 {
-    private static readonly string[] TopLevelKeys = ["version", "target", "fixtures", "expectations", "canary", "secrets"];
+    private static readonly string[] TopLevelKeys = ["version", "target", "fixtures", "expectations", "canary", "secrets", "permission_matrix"];
 
     public static TargetProfile Load(string path, Func<string, string?> environment)
     {
@@ -48,9 +48,21 @@ public static class TargetProfileLoader
         Uri? baseUrl = null;
         TimeSpan? timeout = null;
         double? rate = null;
+        string? openApiPath = null;
         if (target is not null)
         {
-            errors.RejectUnknown(target, ["base_url", "timeout_seconds", "rate_limit_per_second"], "target.");
+            errors.RejectUnknown(target, ["base_url", "timeout_seconds", "rate_limit_per_second", "openapi_path"], "target.");
+            if (errors.Scalar(target, "openapi_path", "target.", required: false) is { } openApi)
+            {
+                openApiPath = openApi.Value!.StartsWith('/') && !openApi.Value.Contains("://", StringComparison.Ordinal)
+                    ? openApi.Value
+                    : null;
+                if (openApiPath is null)
+                {
+                    errors.Add(openApi, "target.openapi_path", $"'{openApi.Value}' is not a path on the target (e.g. /api/openapi.json)");
+                }
+            }
+
             if (errors.Scalar(target, "base_url", "target.", required: false) is { } url)
             {
                 if (!Uri.TryCreate(url.Value?.TrimEnd('/') + "/", UriKind.Absolute, out baseUrl) || baseUrl.Scheme is not ("http" or "https"))
@@ -103,6 +115,16 @@ public static class TargetProfileLoader
             }
         }
 
+        string? matrixPath = null;
+        if (errors.Scalar(root, "permission_matrix", "", required: false) is { } matrix)
+        {
+            matrixPath = System.IO.Path.IsPathRooted(matrix.Value!) ? matrix.Value : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".", matrix.Value!);
+            if (!File.Exists(matrixPath))
+            {
+                errors.Add(matrix, "permission_matrix", $"file {matrixPath} does not exist");
+            }
+        }
+
         var canaryNode = errors.Scalar(root, "canary", "", required: false);
         var canary = canaryNode?.Value;
         if (canaryNode is not null && manifest is not null
@@ -136,6 +158,8 @@ public static class TargetProfileLoader
             BaseUrl = baseUrl,
             Timeout = timeout,
             RateLimitPerSecond = rate,
+            OpenApiPath = openApiPath,
+            PermissionMatrixPath = matrixPath,
             ProvisioningKey = key,
             Manifest = manifest,
             Expectations = expectations,

@@ -36,6 +36,8 @@ public sealed record RunSettings
     public IReadOnlyDictionary<string, string> Expectations { get; init; } = new Dictionary<string, string>();
     /// <summary>An anomaly (id or UUID) the run must leave untouched: read before and after, compared.</summary>
     public string? Canary { get; init; }
+    /// <summary>The permission matrix the target is held to: a profile's, else the specs folder's permissions.yaml.</summary>
+    public string? PermissionMatrixPath { get; init; }
     /// <summary>Existing users and anomalies to use instead of provisioning (a profile in manifest mode), or null.</summary>
     public Profiles.FixtureManifest? Manifest { get; init; }
 

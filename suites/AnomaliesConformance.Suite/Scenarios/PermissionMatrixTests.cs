@@ -14,10 +14,11 @@ namespace AnomaliesConformance.Suite.Scenarios;
 /// </summary>
 public sealed class PermissionMatrixTests : EndpointCallTest
 {
-    /// <summary>The matrix of the run's specs folder (a target profile may bring its own), else the repository's.</summary>
-    public static PermissionMatrix LoadMatrix() => PermissionMatrix.Load(Path.Combine(
-        ConformanceRun.IsInstalled ? ConformanceRun.Current.Settings.SpecsDirectory : Path.Combine(RepositoryLayout.Root(), "specs"),
-        PermissionMatrix.FileName));
+    /// <summary>The target profile's matrix (permission_matrix), else the run's specs folder's, else the repository's.</summary>
+    public static PermissionMatrix LoadMatrix() => PermissionMatrix.Load(
+        ConformanceRun.IsInstalled
+            ? ConformanceRun.Current.Settings.PermissionMatrixPath ?? Path.Combine(ConformanceRun.Current.Settings.SpecsDirectory, PermissionMatrix.FileName)
+            : Path.Combine(RepositoryLayout.Root(), "specs", PermissionMatrix.FileName));
 
     public static IEnumerable<TestCaseData> Cells()
     {
