@@ -10,7 +10,5 @@ public sealed record Actor(string Label, string GlobalRole, string? TeamPermissi
 
     public static Actor WithRawToken(string label, string token) => new(label, "none", null, null, token);
 
-    public string Describe() => TeamPermission is null
-        ? $"{Label} (global role {GlobalRole}, no team permission)"
-        : $"{Label} (global role {GlobalRole}, team permission {TeamPermission})";
+    public string Describe() => new Provisioning.CastMember(Label, GlobalRole, TeamPermission).Describe();
 }

@@ -19,4 +19,12 @@ public sealed record CastMember(string Label, string GlobalRole, string? TeamPer
         new("manager-editor", "Manager", "Editor"),
         new("admin", "Admin", null),
     ];
+
+    /// <summary>How reports word a role: "member-author (global role Member, team permission Author on the datastore)".</summary>
+    public string Describe() => TeamPermission is null
+        ? $"{Label} (global role {GlobalRole}, no team permission on the datastore)"
+        : $"{Label} (global role {GlobalRole}, team permission {TeamPermission} on the datastore)";
+
+    /// <summary>The wording of a cast label; any other actor (a bad token, anonymous) by its label alone.</summary>
+    public static string Describe(string label) => Everyone.FirstOrDefault(m => m.Label == label)?.Describe() ?? label;
 }

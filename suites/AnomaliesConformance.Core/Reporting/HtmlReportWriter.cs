@@ -227,7 +227,7 @@ public static class HtmlReportWriter
             var acting = FailureNarrative.LastAct(test);
             if (acting is not null)
             {
-                html.Append("<p><b>Role used:</b> ").Append(E(DescribeRole(acting.Actor))).Append("</p>");
+                html.Append("<p><b>Role used:</b> ").Append(E(CastMember.Describe(acting.Actor))).Append("</p>");
                 html.Append("<p><b>Reproduce</b> (set <code>$").Append(E(CurlLine.TokenVariable(acting.Actor))).Append("</code> to a token of that role first):</p><pre class=\"curl\">")
                     .Append(E(acting.Curl)).Append("</pre>");
                 ExchangeBody(acting, html);
@@ -252,16 +252,6 @@ public static class HtmlReportWriter
         }
 
         html.Append("</section>");
-    }
-
-    private static string DescribeRole(string actorLabel)
-    {
-        var member = CastMember.Everyone.FirstOrDefault(m => m.Label == actorLabel);
-        return member is null
-            ? actorLabel
-            : member.TeamPermission is null
-                ? $"{member.Label} (global role {member.GlobalRole}, no team permission on the datastore)"
-                : $"{member.Label} (global role {member.GlobalRole}, team permission {member.TeamPermission} on the datastore)";
     }
 
     private static string Status(Exchange exchange) =>
@@ -360,7 +350,7 @@ public static class HtmlReportWriter
             .Append("<table class=\"matrix\"><tr><th>Endpoint</th>");
         foreach (var role in roles)
         {
-            html.Append("<th title=\"").Append(E(DescribeRole(role))).Append("\">").Append(E(role)).Append("</th>");
+            html.Append("<th title=\"").Append(E(CastMember.Describe(role))).Append("\">").Append(E(role)).Append("</th>");
         }
 
         html.Append("</tr>");
