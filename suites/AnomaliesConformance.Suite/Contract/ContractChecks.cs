@@ -346,7 +346,7 @@ public sealed class ContractChecks(
 
         // A per-anomaly collection (history) gets its items from writes to the anomaly, through the document's PUT.
         var path = await requests.PathAsync();
-        if (world.Provisioned && requests.Sibling(HttpMethod.Put, operation.Path[..operation.Path.LastIndexOf('/')]) is { } put)
+        if (world.Provisioned && operation.CollectionWriter(document) is { } put)
         {
             var target = path[..path.LastIndexOf('/')];
             for (var i = 0; i < 5; i++)

@@ -60,6 +60,15 @@ public sealed class ContractOperation
         QueryParameters.Any(p => p.Name == "page") && QueryParameters.Any(p => p.Name == "size")
         && SuccessSchema is { } s && new[] { "items", "total", "page", "size", "pages" }.All(s.Properties.ContainsKey);
 
+    /// <summary>
+    /// The PUT beside a per-anomaly collection (history), through which its paging, sort and filter checks
+    /// write entries first; null for the list and for collections the document gives no such write.
+    /// </summary>
+    public ContractOperation? CollectionWriter(OpenApiDocument document) =>
+        IsRead && PathParameters.Count > 0
+            ? All(document).FirstOrDefault(o => o.Method == HttpMethod.Put && o.Path == Path[..Path.LastIndexOf('/')])
+            : null;
+
     public bool RequiresBearer(OpenApiDocument document) =>
         (Operation.Security.Count > 0 ? Operation.Security : document.SecurityRequirements)
         .Any(r => r.Keys.Any(s => s.Scheme == "bearer"));

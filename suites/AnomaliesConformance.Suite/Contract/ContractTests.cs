@@ -50,16 +50,15 @@ public sealed class ContractTests
         .SetProperty(Effects.PropertyName, Effects.Name(EffectOf(c))));
 
     /// <summary>
-    /// A case's effect is its operation's, except that the paging and sort checks of a per-anomaly collection
-    /// first write entries into it through the document's PUT beside it (ContractChecks.CollectionAsync).
+    /// A case's effect is its operation's, except that the collection checks (paging, sort, filter) of a
+    /// per-anomaly collection first write entries into it (ContractChecks.CollectionAsync).
     /// </summary>
     private static CheckEffect EffectOf(ContractCase contractCase)
     {
         var operation = ContractOperation.All(Document).Single(o => o.Id == contractCase.OperationId);
-        var writesHistory = operation.IsRead && operation.PathParameters.Count > 0
-            && contractCase.Kind is CheckKinds.PaginationEnvelope or CheckKinds.PaginationWalk or CheckKinds.Sort
-            && ContractOperation.All(Document).Any(o => o.Method == HttpMethod.Put && o.Path == operation.Path[..operation.Path.LastIndexOf('/')]);
-        return writesHistory ? CheckEffect.ReversibleWrite : Effects.OfRequest(operation.Method.Method, operation.Path);
+        var writesFirst = contractCase.Kind is CheckKinds.PaginationEnvelope or CheckKinds.PaginationWalk or CheckKinds.Sort or CheckKinds.Filter
+            && operation.CollectionWriter(Document) is not null;
+        return writesFirst ? CheckEffect.ReversibleWrite : Effects.OfRequest(operation.Method.Method, operation.Path);
     }
 
     [TestCaseSource(nameof(Source))]
