@@ -172,6 +172,13 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgres
     {
         var verdict = VerdictOf(result);
         var message = string.IsNullOrWhiteSpace(result.Message) ? null : result.Message.Trim();
+        if (verdict == Verdicts.Failed && result.ResultState.Label == ResultState.Error.Label && result.StackTrace is { Length: > 0 } stack)
+        {
+            // An exception that is not an assertion is a defect of the check or the suite: where it was
+            // thrown is what a reader needs (an assertion's own message already says what was expected).
+            message += "\n" + string.Join('\n', stack.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).Take(12));
+        }
+
         if (verdict == Verdicts.TargetError)
         {
             message = WithoutExceptionNames(message!);
