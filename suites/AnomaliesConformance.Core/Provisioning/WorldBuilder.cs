@@ -16,6 +16,12 @@ public sealed class WorldBuilder
     private static readonly DateTimeOffset ReferenceDate = new(2026, 5, 15, 12, 0, 0, TimeSpan.Zero);
     private static long worldCounter;
 
+    // Bogus loads its locale data lazily into shared structures; its thread safety has had holes before
+    // (bchavez/Bogus#127, an NRE in DataSet.GetRandomArrayItem). One full run in about a thousand ended a
+    // test with a NullReferenceException before its first request, so fakers are made and fake values
+    // drawn one builder at a time. It costs microseconds per world against milliseconds of provisioning.
+    private static readonly Lock FakerGate = new();
+
     private readonly Dictionary<string, AnomalySpec> anomalies = new(StringComparer.Ordinal);
     private readonly List<string> containers = ["main"];
     private readonly List<string> integrations = [];
@@ -27,7 +33,11 @@ public sealed class WorldBuilder
     public WorldBuilder(string runPrefix, int seed)
     {
         Prefix = $"{runPrefix}w{Interlocked.Increment(ref worldCounter)}";
-        faker = new Faker { Random = new Randomizer(seed) };
+        lock (FakerGate)
+        {
+            faker = new Faker { Random = new Randomizer(seed) };
+        }
+
         random = faker.Random;
     }
 
@@ -93,8 +103,16 @@ public sealed class WorldBuilder
             ["grants"] = grants,
             ["tags"] = new JsonArray(tagNames.ToArray()),
             ["integrations"] = new JsonArray(integrations.Select(i => (JsonNode?)new JsonObject { ["key"] = i, ["name"] = $"{Prefix} {i}", ["kind"] = "jira" }).ToArray()),
-            ["anomalies"] = new JsonArray(anomalies.Select(a => (JsonNode?)AnomalyJson(a.Key, a.Value, castUserIds)).ToArray()),
+            ["anomalies"] = FakeAnomalies(castUserIds),
         };
+    }
+
+    private JsonArray FakeAnomalies(IReadOnlyDictionary<string, long> castUserIds)
+    {
+        lock (FakerGate)
+        {
+            return new JsonArray(anomalies.Select(a => (JsonNode?)AnomalyJson(a.Key, a.Value, castUserIds)).ToArray());
+        }
     }
 
     public World ToWorld(JsonObject answer)
