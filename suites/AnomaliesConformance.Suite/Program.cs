@@ -23,6 +23,7 @@ var sweep = new Option<string?>("--sweep") { Description = "Remove what the run(
 var profile = new Option<string?>("--profile") { Description = "Target profile (YAML or JSON, specs/profile.md): URL, provisioning key, expectations, canary, secrets" };
 var specs = new Option<string?>("--specs") { Description = "Folder holding rules.yaml and anomalies.openapi.yaml (default: the repository's specs/)" };
 var expectations = new Option<string[]>("--expect") { Description = "Declare the expected answer of a disputed behaviour, KEY=VALUE (a rule's profile_key); without it such rules are observed, not judged" };
+var representation = new Option<string[]>("--representation") { Description = $"Declare how the target spells what the page leaves open, KEY=VALUE (keys: {string.Join(", ", Representation.Keys.Keys)}; specs/profile.md)" };
 var image = new Option<string?>("--image") { Description = "A server image to start with Testcontainers and check (host network)" };
 var imagePort = new Option<int>("--image-port") { Description = "The loopback port the image listens on", DefaultValueFactory = _ => 8080 };
 var imageEnvironment = new Option<string[]>("--image-env") { Description = "Environment of the image's container, K=V (repeatable)" };
@@ -46,7 +47,7 @@ var fuzz = new Option<int>("--fuzz") { Description = "Also send N random valid a
 
 var root = new RootCommand("Checks an Anomalies API target against specs/rules.yaml and writes reports/latest/.")
 {
-    target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, retries, rateLimit, specs, referenceServer, expectations,
+    target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, retries, rateLimit, specs, referenceServer, expectations, representation,
     image, imagePort, imageEnvironment, profile, keepFixtures, sweep, tests, waivers, replay, secretEnv, serverCoverage, spec, strictSchema, fuzz, readOnly,
     specFromTarget, referenceOpenApi,
 };
@@ -274,6 +275,16 @@ RunSettings Settings(ReplayPlan? replayPlan)
             .Concat(Pairs("--expect", parse.GetValue(expectations)))
             .GroupBy(e => e.Key)
             .ToDictionary(g => g.Key, g => g.Last().Value),
+        Representation = new Representation
+        {
+            // Representation given on the command line wins over the profile's; each key and value is checked.
+            Declared = (targetProfile?.Representation ?? new Dictionary<string, string>())
+                .Concat(Pairs("--representation", parse.GetValue(representation)))
+                .GroupBy(e => e.Key)
+                .ToDictionary(g => g.Key, g => Representation.Problem(g.Key, g.Last().Value) is { } problem
+                    ? throw new ConfigurationException($"--representation: {problem}")
+                    : g.Last().Value),
+        },
         Canary = targetProfile?.Canary,
         Manifest = targetProfile?.Manifest,
         PermissionMatrixPath = targetProfile?.PermissionMatrixPath,

@@ -11,7 +11,7 @@ namespace AnomaliesConformance.Core.Profiles;
 /// </summary>
 public static class TargetProfileLoader
 {
-    private static readonly string[] TopLevelKeys = ["version", "target", "fixtures", "expectations", "canary", "secrets", "permission_matrix"];
+    private static readonly string[] TopLevelKeys = ["version", "target", "fixtures", "expectations", "representation", "canary", "secrets", "permission_matrix"];
 
     public static TargetProfile Load(string path, Func<string, string?> environment)
     {
@@ -115,6 +115,27 @@ public static class TargetProfileLoader
             }
         }
 
+        var representation = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (errors.Mapping(root, "representation", "", required: false) is { } spelled)
+        {
+            foreach (var (name, value) in spelled.Children)
+            {
+                var spelling = ((YamlScalarNode)name).Value!;
+                if (value is not YamlScalarNode { Value: { } text })
+                {
+                    errors.Add(value, $"representation.{spelling}", "must be a plain value (a key or parameter name)");
+                }
+                else if (Running.Representation.Problem(spelling, text) is { } problem)
+                {
+                    errors.Add(name, $"representation.{spelling}", problem);
+                }
+                else
+                {
+                    representation[spelling] = text;
+                }
+            }
+        }
+
         string? matrixPath = null;
         if (errors.Scalar(root, "permission_matrix", "", required: false) is { } matrix)
         {
@@ -163,6 +184,7 @@ public static class TargetProfileLoader
             ProvisioningKey = key,
             Manifest = manifest,
             Expectations = expectations,
+            Representation = representation,
             Canary = canary,
             Secrets = secrets,
         };

@@ -34,6 +34,8 @@ public sealed record RunSettings
     public string? ReferenceServerDll { get; init; }
     /// <summary>Declared answers for disputed behaviours, by rule `profile_key` (e.g. acknowledged_to_active=allowed).</summary>
     public IReadOnlyDictionary<string, string> Expectations { get; init; } = new Dictionary<string, string>();
+    /// <summary>The target's own key names and envelopes where the page leaves them open (--representation, the profile's representation).</summary>
+    public Representation Representation { get; init; } = Representation.Default;
     /// <summary>An anomaly (id or UUID) the run must leave untouched: read before and after, compared.</summary>
     public string? Canary { get; init; }
     /// <summary>The permission matrix the target is held to: a profile's, else the specs folder's permissions.yaml.</summary>

@@ -106,7 +106,8 @@ public static class ContractCaseGenerator
                      (CheckKinds.UnknownToken, "unknown token"),
                  })
         {
-            yield return Case(operation, $"{what} / 401", kind, ContractRules.Token(kind)) with
+            // A bad token's refusal is AUTH-BEARER-REQUIRED (the page names no code); a missing one's 401 is AUTH-MISSING-TOKEN.
+            yield return Case(operation, kind == CheckKinds.MissingToken ? $"{what} / 401" : $"{what} / refused", kind, ContractRules.Token(kind)) with
             {
                 ExpectedStatus = 401,
                 OwnAnomaly = !operation.IsRead,

@@ -19,8 +19,8 @@ public static class ContractRules
         {
             ["status"] = a => Values(a["status"]),
             ["anomaly_type"] = a => Values(a["type"]),
-            ["datastore"] = a => Values(a["datastore"]?["id"]),
-            ["container"] = a => Values(a["container"]?["id"]),
+            ["datastore"] = a => Values(Reference(a["datastore"])),
+            ["container"] = a => Values(Reference(a["container"])),
             ["field"] = a => Each(a["failed_checks"]).SelectMany(c => Each(c?["fields"]).SelectMany(Values)),
             ["quality_check"] = a => Each(a["failed_checks"]).SelectMany(c => Values(c?["id"])),
             ["rule_type"] = a => Each(a["failed_checks"]).SelectMany(c => Values(c?["rule_type"])),
@@ -62,6 +62,9 @@ public static class ContractRules
     public static string Filter(string parameter) => "LIST-FILTER-" + Kebab(parameter);
 
     private static string Kebab(string snake) => snake.ToUpperInvariant().Replace('_', '-');
+
+    /// <summary>A reference's id: an object's id, or the id itself (how a reference is spelled is the shape's business).</summary>
+    private static JsonNode? Reference(JsonNode? reference) => reference is JsonObject o ? o["id"] : reference;
 
     private static IEnumerable<JsonNode?> Each(JsonNode? node) =>
         node as JsonArray ?? [];

@@ -28,16 +28,19 @@ public sealed class AnomalyShapeTests : ConformanceTest
         // One caller (the Admin) for all four answers, so a view that differs by caller is another rule's
         // concern; archived=include keeps the Admin's default list scope (PERM-ADMIN-BYPASS) out of it too.
         var one = await SnapshotAsync(anomaly);
-        var list = (await ListAsync(Admin, ("datastore", world.DatastoreId), ("archived", "include"))).ShouldHaveStatus(200, "listing the anomaly's datastore");
-        var listed = list.Object.Items().SingleOrDefault(a => a.Id() == anomaly.Id);
+        var list = (await ListAsync(Admin, ("datastore", world.DatastoreId), ("archived", "include"))).ShouldSucceed("listing the anomaly's datastore");
+        var listed = list.ListItems().SingleOrDefault(a => a.Id() == anomaly.Id);
         FailUnless(listed is not null, $"expected the list of datastore {world.DatastoreId} to contain anomaly {anomaly.Id}", list);
         // Writes that change nothing, so their answers must equal what was read.
-        var put = (await PutAsync(Admin, anomaly.Id, """{"status": "Active", "description": "same everywhere"}""")).ShouldHaveStatus(200, "for a PUT that restates status and description");
-        var patch = (await PatchAsync(Admin, $$"""[{"id": {{anomaly.Id}}, "status": "Active"}]""")).ShouldHaveStatus(200, "for a PATCH that restates the status");
+        var put = (await PutAsync(Admin, anomaly.Id, """{"status": "Active", "description": "same everywhere"}""")).ShouldSucceed("for a PUT that restates status and description");
+        var patch = (await PatchAsync(Admin, $$"""[{"id": {{anomaly.Id}}, "status": "Active"}]""")).ShouldSucceed("for a PATCH that restates the status");
 
         JsonDiff.FirstDifference(one, listed).Should().BeNull("the list item is the same object as GET one: {0}", list);
         JsonDiff.FirstDifference(one, put.Object).Should().BeNull("PUT answers the same object as GET one: {0}", put);
-        JsonDiff.FirstDifference(one, patch.Array.FirstOrDefault()).Should().BeNull("PATCH answers the same object as GET one: {0}", patch);
+        // Whether PATCH answers the anomalies it updated is BULK-PATCH-RETURNS-IN-ORDER's choice; those it answers are the same objects.
+        var patched = Read.PageOf(patch, "BULK-PATCH-RETURNS-IN-ORDER").Items.SingleOrDefault(a => a.Id() == anomaly.Id);
+        Precondition(patched is not null, "the PATCH answering the anomaly it updated", "BULK-PATCH-RETURNS-IN-ORDER", patch);
+        JsonDiff.FirstDifference(one, patched).Should().BeNull("PATCH answers the same object as GET one: {0}", patch);
     }
 
     [Test]
@@ -48,14 +51,14 @@ public sealed class AnomalyShapeTests : ConformanceTest
 
         foreach (var anomaly in world.Anomalies.Values)
         {
-            var one = (await GetAnomalyAsync(As("member-viewer"), anomaly.Id)).ShouldHaveStatus(200, "reading the anomaly by its id");
+            var one = (await GetAnomalyAsync(As("member-viewer"), anomaly.Id)).ShouldSucceed("reading the anomaly by its id");
             IsInteger(one.Object["id"]).Should().BeTrue("id is a numeric identifier, a JSON integer: {0}", one);
         }
 
-        var list = (await ListAsync(As("member-viewer"), ("datastore", world.DatastoreId))).ShouldHaveStatus(200, "listing the datastore");
-        var ids = list.Object.Items().Select(a => a["id"]).ToList();
+        var list = (await ListAsync(As("member-viewer"), ("datastore", world.DatastoreId))).ShouldSucceed("listing the datastore");
+        var ids = list.ListItems().Select(a => Read.Required(a, "id", "a listed anomaly", list)).ToList();
         ids.Should().OnlyContain(id => IsInteger(id), "every listed id is a JSON integer: {0}", list);
-        ids.Select(id => id!.GetValue<long>()).Should().BeEquivalentTo(world.Anomalies.Values.Select(a => a.Id), "each anomaly has its own id: {0}", list);
+        ids.Select(id => AnomalyJson.IdOf(id)!.Value).Should().BeEquivalentTo(world.Anomalies.Values.Select(a => a.Id), "each anomaly has its own id: {0}", list);
     }
 
     [Test]
@@ -68,9 +71,9 @@ public sealed class AnomalyShapeTests : ConformanceTest
         var author = As("member-author");
         var uuids = new List<string?> { (await SnapshotAsync(anomaly)).Uuid() };
 
-        (await PutAsync(author, anomaly.Id, $$"""{"assignee_ids": [{{As("member-viewer").UserId}}]}""")).ShouldHaveStatus(200, "updating the anomaly");
+        (await PutAsync(author, anomaly.Id, $$"""{"assignee_ids": [{{As("member-viewer").UserId}}]}""")).ShouldSucceed("updating the anomaly");
         uuids.Add((await SnapshotAsync(anomaly)).Uuid());
-        (await PatchAsync(author, $$"""[{"id": {{anomaly.Id}}, "assignee_ids": []}]""")).ShouldHaveStatus(200, "bulk-updating the anomaly");
+        (await PatchAsync(author, $$"""[{"id": {{anomaly.Id}}, "assignee_ids": []}]""")).ShouldSucceed("bulk-updating the anomaly");
         uuids.Add((await SnapshotAsync(anomaly)).Uuid());
         (await DeleteAsync(author, anomaly.Id, "?archive=true&status=Resolved")).ShouldSucceed("archiving the anomaly");
         uuids.Add((await SnapshotAsync(anomaly)).Uuid());
@@ -92,9 +95,9 @@ public sealed class AnomalyShapeTests : ConformanceTest
             (await SnapshotAsync(world[type])).Type().Should().Be(type, "GET one answers the type the anomaly was created with");
         }
 
-        var list = (await ListAsync(As("member-viewer"), ("datastore", world.DatastoreId))).ShouldHaveStatus(200, "listing the datastore");
-        list.Object.Items().ToDictionary(a => a.Id(), a => a.Type()).Should().BeEquivalentTo(
-            new Dictionary<long, string?> { [world["record"].Id] = "record", [world["shape"].Id] = "shape" }, "the list answers each anomaly's type: {0}", list);
+        var list = (await ListAsync(As("member-viewer"), ("datastore", world.DatastoreId))).ShouldSucceed("listing the datastore");
+        list.ListItems().ToDictionary(a => a.Id(), a => a.Type()).Should().BeEquivalentTo(
+            new Dictionary<long, string> { [world["record"].Id] = "record", [world["shape"].Id] = "shape" }, "the list answers each anomaly's type: {0}", list);
     }
 
     [Test]
@@ -108,8 +111,8 @@ public sealed class AnomalyShapeTests : ConformanceTest
             (await SnapshotAsync(world[status])).Status().Should().Be(status, "GET one answers the status the anomaly has, one of the six");
         }
 
-        var list = (await ListAsync(As("member-viewer"), ("datastore", world.DatastoreId), ("archived", "include"))).ShouldHaveStatus(200, "listing with archived=include");
-        list.Object.Items().Select(a => a.Status()).Should().OnlyContain(s => AllStatuses.Contains(s), "every listed status is one of the six: {0}", list);
+        var list = (await ListAsync(As("member-viewer"), ("datastore", world.DatastoreId), ("archived", "include"))).ShouldSucceed("listing with archived=include");
+        list.ListItems().Select(a => a.Status()).Should().OnlyContain(s => AllStatuses.Contains(s), "every listed status is one of the six: {0}", list);
     }
 
     [Test]
@@ -131,11 +134,11 @@ public sealed class AnomalyShapeTests : ConformanceTest
 
         foreach (var status in AllStatuses)
         {
-            (await SnapshotAsync(world[status])).Archived().Should().Be(ArchivedStatuses.Contains(status), "archived is derived from the status {0}", status);
+            ArchivedFlag(await SnapshotAsync(world[status])).Should().Be(ArchivedStatuses.Contains(status), "archived is derived from the status {0}", status);
         }
 
-        var list = (await ListAsync(As("member-viewer"), ("datastore", world.DatastoreId), ("archived", "include"))).ShouldHaveStatus(200, "listing with archived=include");
-        list.Object.Items().Should().OnlyContain(a => a.Archived() == ArchivedStatuses.Contains(a.Status() ?? ""), "each listed anomaly's archived flag matches its status: {0}", list);
+        var list = (await ListAsync(As("member-viewer"), ("datastore", world.DatastoreId), ("archived", "include"))).ShouldSucceed("listing with archived=include");
+        list.ListItems().Should().OnlyContain(a => ArchivedFlag(a) == ArchivedStatuses.Contains(a.Status()), "each listed anomaly's archived flag matches its status: {0}", list);
     }
 
     [Test]
@@ -145,11 +148,27 @@ public sealed class AnomalyShapeTests : ConformanceTest
         var detected = new DateTimeOffset(2026, 5, 15, 17, 22, 8, TimeSpan.Zero).AddTicks(1_234_560);
         var world = await ProvisionOneAsync(new() { Created = detected });
 
-        var created = (await SnapshotAsync(world["a"]))["created"]?.GetValue<string>();
-        Instant(created).Should().Be(detected, "created ({0}) is the moment the anomaly was detected, with its offset", created);
+        // The moment, to the second: how many fraction digits a timestamp carries is TIMESTAMPS-MICROSECONDS'.
+        var created = Read.RequiredString(await SnapshotAsync(world["a"]), "created", "the anomaly");
+        Read.Instant(created).Should().BeCloseTo(detected, TimeSpan.FromSeconds(1), "created ({0}) is the moment the anomaly was detected, with its offset", created);
 
-        var list = (await ListAsync(As("member-viewer"), ("datastore", world.DatastoreId))).ShouldHaveStatus(200, "listing the datastore");
-        Instant(list.Object.Items().Single()["created"]?.GetValue<string>()).Should().Be(detected, "the list answers the same instant: {0}", list);
+        var list = (await ListAsync(As("member-viewer"), ("datastore", world.DatastoreId))).ShouldSucceed("listing the datastore");
+        var listed = Read.RequiredString(list.ListItems().Single(), "created", "the listed anomaly", list);
+        Read.Instant(listed).Should().BeCloseTo(detected, TimeSpan.FromSeconds(1), "the list answers the same instant: {0}", list);
+    }
+
+    [Test]
+    [Rule("TIMESTAMPS-MICROSECONDS")]
+    public async Task Timestamps_are_utc_with_six_fraction_digits_and_keep_the_microseconds()
+    {
+        var detected = new DateTimeOffset(2026, 5, 15, 17, 22, 8, TimeSpan.Zero).AddTicks(1_234_560);
+        var world = await ProvisionOneAsync(new() { Created = detected, Comments = [new("member-viewer", "stamped", detected.AddMinutes(1))] });
+
+        var created = Read.RequiredString(await SnapshotAsync(world["a"]), "created", "the anomaly");
+        Precondition(Read.Instant(created) is { } instant && (instant - detected).Duration() < TimeSpan.FromSeconds(1), "created naming the moment of detection", "ANOMALY-CREATED-ISO8601");
+        created.Should().Be("2026-05-15T17:22:08.123456Z", "created is written in UTC with Z and exactly six fraction digits, keeping the microseconds");
+        var comment = (await CommentListAsync(world["a"])).Single();
+        (comment["created"]?.ToJsonString()).Should().Be("\"2026-05-15T17:23:08.123456Z\"", "a comment's created is written the same way: {0}", comment.ToJsonString());
     }
 
     [Test]
@@ -162,9 +181,9 @@ public sealed class AnomalyShapeTests : ConformanceTest
         var asString = Expectation("fingerprint_as_string") == "true";
 
         var one = await SnapshotAsync(world["a"]);
-        var list = (await ListAsync(As("member-viewer"), ("datastore", world.DatastoreId))).ShouldHaveStatus(200, "listing the datastore");
+        var list = (await ListAsync(As("member-viewer"), ("datastore", world.DatastoreId))).ShouldSucceed("listing the datastore");
 
-        foreach (var (where, value) in new[] { ("GET one", one["fingerprint"]), ("the list", list.Object.Items().Single()["fingerprint"]) })
+        foreach (var (where, value) in new[] { ("GET one", Read.Required(one, "fingerprint", "the anomaly")), ("the list", Read.Required(list.ListItems().Single(), "fingerprint", "the listed anomaly", list)) })
         {
             var exact = asString
                 ? value is JsonValue s && s.GetValueKind() == JsonValueKind.String && s.GetValue<string>() == fingerprint.ToString(CultureInfo.InvariantCulture)
@@ -178,14 +197,21 @@ public sealed class AnomalyShapeTests : ConformanceTest
     public async Task Datastore_and_container_name_where_the_anomaly_was_found()
     {
         var world = await ProvisionAsync(b => b.Container("orders").Anomaly("in-main").Anomaly("in-orders", new() { Container = "orders" }));
+        var viewer = As("member-viewer");
 
+        // Read as a team member would (GET one and the list); how a reference is spelled ({id, name} or an id) is the shape's business.
+        var list = (await ListAsync(viewer, ("datastore", world.DatastoreId))).ShouldSucceed("listing the datastore");
         foreach (var (key, container) in new[] { ("in-main", "main"), ("in-orders", "orders") })
         {
-            var anomaly = await SnapshotAsync(world[key]);
-            anomaly["datastore"]?["id"]?.GetValue<long>().Should().Be(world.DatastoreId, "anomaly {0} was found in datastore {1}", key, world.DatastoreId);
-            anomaly["datastore"]?["name"]?.GetValue<string>().Should().Be($"{world.Prefix} datastore", "the datastore reference carries its name");
-            anomaly["container"]?["id"]?.GetValue<long>().Should().Be(world.Containers[container], "anomaly {0} was found in container {1}", key, container);
-            anomaly["container"]?["name"]?.GetValue<string>().Should().Be($"{world.Prefix} {container}", "the container reference carries its name");
+            var one = (await GetAnomalyAsync(viewer, world[key].Id)).ShouldSucceed($"reading anomaly {key}");
+            Precondition(AnomalyJson.IdOf(one.Object["id"]) == world[key].Id, "GET one answering the anomaly asked for", "GET-BY-ID", one);
+            var listed = list.ListItems().SingleOrDefault(a => a.Id() == world[key].Id);
+            FailUnless(listed is not null, $"expected the list of the datastore to hold anomaly {key}", list);
+            foreach (var (where, anomaly, answer) in new[] { ("GET one", one.Object, one), ("the list", listed!, list) })
+            {
+                Read.RefId(anomaly, "datastore", answer).Should().Be(world.DatastoreId, "{0} names the datastore anomaly {1} was found in: {2}", where, key, answer);
+                Read.RefId(anomaly, "container", answer).Should().Be(world.Containers[container], "{0} names the container anomaly {1} was found in: {2}", where, key, answer);
+            }
         }
     }
 
@@ -197,13 +223,9 @@ public sealed class AnomalyShapeTests : ConformanceTest
         }
     });
 
+    private static bool? ArchivedFlag(JsonObject anomaly) => anomaly["archived"] is JsonValue v && v.TryGetValue<bool>(out var flag) ? flag : null;
+
     private static bool IsInteger(JsonNode? value) =>
         value is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out _);
 
-    /// <summary>The instant of an ISO 8601 date-time that states its offset (Z or ±hh:mm); null otherwise.</summary>
-    private static DateTimeOffset? Instant(string? text) =>
-        text is { Length: > 6 } && text.Contains('T', StringComparison.Ordinal) && (text.EndsWith('Z') || text[^6] is '+' or '-')
-        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var value)
-            ? value
-            : null;
 }

@@ -3,6 +3,7 @@ using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Suite.Support;
 using FluentAssertions;
 using NUnit.Framework;
+using static AnomaliesConformance.Suite.Support.ResponseAssertions;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 
@@ -15,11 +16,11 @@ public sealed class AuthenticationTests : EndpointCallTest
     ];
 
     public static IEnumerable<TestCaseData> Calls(string what) =>
-        EndpointCalls.All.Select(c => new TestCaseData(c.Key).SetName($"{c.Key} / {what} / 401").SetProperty(Effects.PropertyName, Effects.Name(c.Effect)));
+        EndpointCalls.All.Select(c => new TestCaseData(c.Key).SetName($"{c.Key} / {what}").SetProperty(Effects.PropertyName, Effects.Name(c.Effect)));
 
-    [TestCaseSource(nameof(Calls), new object[] { "unknown or malformed bearer token" })]
+    [TestCaseSource(nameof(Calls), new object[] { "unknown or malformed bearer token / refused" })]
     [Rule("AUTH-BEARER-REQUIRED")]
-    public async Task A_bad_bearer_token_is_answered_401_and_changes_nothing(string callKey)
+    public async Task A_bad_bearer_token_is_refused_and_changes_nothing(string callKey)
     {
         var world = await EndpointWorld.GetAsync();
         var call = EndpointCalls.Find(callKey)!;
@@ -28,16 +29,30 @@ public sealed class AuthenticationTests : EndpointCallTest
 
         foreach (var stranger in BadTokens)
         {
+            // The page requires a Bearer token and names no status for a bad one: 401 is AUTH-BAD-TOKEN-401's.
             var response = await SendAsync(stranger, call, target);
-            response.ShouldHaveStatus(401, $"for a {stranger.Label} (a token the target never issued)");
+            response.ShouldBeRefused($"for a {stranger.Label} (a token the target never issued)");
             if (before is not null)
             {
-                (await WriteStateAsync(call, target)).Should().Be(before, "a write answered 401 must change nothing: {0}", response);
+                (await WriteStateAsync(call, target)).Should().Be(before, "a write refused for its token changes nothing: {0}", response);
             }
         }
     }
 
-    [TestCaseSource(nameof(Calls), new object[] { "no Authorization header" })]
+    [TestCaseSource(nameof(Calls), new object[] { "unknown bearer token / 401" })]
+    [Rule("AUTH-BAD-TOKEN-401")]
+    public async Task A_bad_bearer_token_is_answered_401(string callKey)
+    {
+        var world = await EndpointWorld.GetAsync();
+        var call = EndpointCalls.Find(callKey)!;
+
+        var response = await SendAsync(BadTokens[0], call, world.TargetFor(call, EndpointWorld.BadTokenCaller));
+
+        ResponseAssertions.Precondition(IsRefusal(response), "the unknown token being refused", "AUTH-BEARER-REQUIRED", response);
+        response.ShouldHaveStatus(401, "for a token the target never issued (an invalid token, RFC 6750)");
+    }
+
+    [TestCaseSource(nameof(Calls), new object[] { "no Authorization header / 401" })]
     [Rule("AUTH-MISSING-TOKEN")]
     public async Task A_request_without_authorization_header_is_answered_401(string callKey)
     {

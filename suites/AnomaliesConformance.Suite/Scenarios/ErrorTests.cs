@@ -41,7 +41,9 @@ public sealed class ErrorTests : ConformanceTest
         foreach (var answer in answers.Where(a => a.Status is 401 or 403 or 404 or 409 or 413 or 422))
         {
             judged++;
-            var detail = answer.Json is JsonObject body ? body["detail"] : null;
+            // An error body that is not JSON is this rule's failure, not a target error: the rule promises JSON.
+            FailUnless(JsonBody(answer) is JsonObject, "expected the error answer to be a JSON object (application/json)", answer);
+            var detail = ((JsonObject)JsonBody(answer)!)["detail"];
             if (answer.Status == 422)
             {
                 FailUnless(detail is JsonArray { Count: > 0 } list && list.All(IsValidationError),
@@ -61,7 +63,7 @@ public sealed class ErrorTests : ConformanceTest
     [Rule("ERRORS-INVALID-INPUT-422")]
     public async Task Malformed_json_wrong_types_unknown_enums_and_unknown_fields_are_answered_422_and_change_nothing()
     {
-        var world = await ProvisionAsync(b => b.Anomaly("a").Integration("jira"));
+        var world = await ProvisionAsync(b => b.Anomaly("a").Anomaly("b").Integration("jira"));
         var anomaly = world["a"];
         var before = await SnapshotAsync(anomaly);
         var author = As("member-author");
@@ -85,6 +87,19 @@ public sealed class ErrorTests : ConformanceTest
 
         JsonDiff.FirstDifference(before, await SnapshotAsync(anomaly)).Should().BeNull("invalid input changes nothing");
         (await LinkIdsAsync(anomaly)).Should().BeEmpty("the invalid link was not created");
+
+        // Input the MUST rules refuse without naming a code: when refused at all (else those rules report), 422.
+        var refusals = new (string What, ApiResponse Answer)[]
+        {
+            ("an archive without a status", await DeleteAsync(author, world["b"].Id, "?archive=true")),
+            ("a PUT with an archived status", await PutAsync(author, anomaly.Id, """{"status": "Resolved"}""")),
+            ("a ticket link without ticket_number", await CreateLinkAsync(As("manager-author"), anomaly.Id, $$"""{"integration_id": {{world.Integrations["jira"]}}, "ticket_id": "2", "status": "New"}""")),
+            ("source records with limit=0", await SourceRecordsAsync(author, anomaly.Id, "?limit=0")),
+        };
+        foreach (var (what, answer) in refusals.Where(r => IsRefusal(r.Answer)))
+        {
+            answer.ShouldHaveStatus(422, $"for {what}: invalid input");
+        }
     }
 
     [Test]
@@ -116,7 +131,7 @@ public sealed class ErrorTests : ConformanceTest
 
             judged++;
             answer.ShouldHaveStatus(409, $"for a write the state of anomaly {key} forbids");
-            FailUnless(answer.Json is JsonObject { } body && body["detail"] is JsonValue detail && detail.GetValueKind() == JsonValueKind.String, "expected a detail string", answer);
+            FailUnless(JsonBody(answer) is JsonObject { } body && body["detail"] is JsonValue detail && detail.GetValueKind() == JsonValueKind.String, "expected a detail string", answer);
             JsonDiff.FirstDifference(before, await SnapshotAsync(world[key])).Should().BeNull("the refused write changes nothing: {0}", answer);
         }
 
@@ -198,24 +213,48 @@ public sealed class ErrorTests : ConformanceTest
     {
         var world = await ProvisionAsync(b => b.Anomaly("open").Anomaly("archived", new() { Status = "Resolved" }).Anomaly("probe"));
         var badToken = Actor.WithRawToken("unknown-token", "not-a-token-of-this-run");
+        var author = As("member-author");
+        var mention = """{"comment": "cc", "mentioned_user_ids": [8999999999]}""";
 
-        // A pair is judged only when each fault alone is answered as the contract says (else that fault's rule reports).
-        if ((await GetAnomalyAsync(badToken, world["open"].Id)).Status == 401)
+        // Each pair is answered as its earlier fault alone is answered (whatever code that is: the codes are
+        // other rules'). The probe sends the earlier fault alone; a pair the target does not refuse at all
+        // for that fault is not judged here.
+        var pairs = new (string What, ApiResponse Alone, Func<Task<ApiResponse>> Both)[]
         {
-            (await GetAnomalyAsync(badToken, "not-an-id")).ShouldHaveStatus(401, "for a bad token and a malformed id: the token is judged first");
+            ("a bad token and a malformed id: the token first", await GetAnomalyAsync(badToken, world["open"].Id), () => GetAnomalyAsync(badToken, "not-an-id")),
+            ("malformed JSON sent to an unknown id: the request shape before the lookup", await PutAsync(author, world["probe"].Id, """{"status": """), () => PutAsync(author, UnknownId, """{"status": """)),
+            ("an unknown id asked by a member without permissions: the lookup before the permission", await GetAnomalyAsync(Admin, UnknownId), () => GetAnomalyAsync(As("member-none"), UnknownId)),
+            ("a Reporter sending an unknown tag: the permission before the semantic check", await PutAsync(As("member-reporter"), world["open"].Id, """{"status": "Acknowledged"}"""),
+                () => PutAsync(As("member-reporter"), world["open"].Id, $$"""{"tags": ["{{world.Tag("Not-In-Catalogue")}}"]}""")),
+            ("an unknown mention on an anomaly already archived: the semantic check before the state", await DeleteAsync(author, world["probe"].Id, "?archive=true&status=Resolved", mention),
+                () => DeleteAsync(author, world["archived"].Id, "?archive=true&status=Duplicate", mention)),
+        };
+
+        var judged = 0;
+        foreach (var (what, alone, both) in pairs.Where(p => IsRefusal(p.Alone)))
+        {
+            judged++;
+            (await both()).ShouldHaveStatus(alone.Status, $"for {what} (the earlier fault alone is answered {alone.Status})");
         }
 
-        (await PutAsync(As("member-author"), UnknownId, """{"status": """)).ShouldHaveStatus(422, "for malformed JSON sent to an unknown id: the request shape comes before the lookup");
-        (await GetAnomalyAsync(As("member-none"), UnknownId)).ShouldHaveStatus(404, "for an unknown id asked by a member without permissions: 404 comes before 403");
-        (await PutAsync(As("member-reporter"), world["open"].Id, $$"""{"tags": ["{{world.Tag("Not-In-Catalogue")}}"]}"""))
-            .ShouldHaveStatus(403, "for a Reporter sending an unknown tag: permission comes before the semantic check");
+        Precondition(judged == pairs.Length, "each earlier fault alone being refused", "the rules of those faults", [.. pairs.Select(p => p.Alone)]);
+    }
 
-        var mentionRefused = (await DeleteAsync(As("member-author"), world["probe"].Id, "?archive=true&status=Resolved", """{"comment": "cc", "mentioned_user_ids": [8999999999]}""")).Status == 422;
-        var rearchiveRefused = (await DeleteAsync(As("member-author"), world["archived"].Id, "?archive=true&status=Duplicate")).Status == 409;
-        if (mentionRefused && rearchiveRefused)
+    /// <summary>The body as JSON when it is JSON (labelled so, or unlabelled and parsing), else null: this rule judges the error body's form.</summary>
+    private static JsonNode? JsonBody(ApiResponse answer)
+    {
+        if (answer.ContentType is { } type && !ApiResponse.IsJsonMediaType(type))
         {
-            (await DeleteAsync(As("member-author"), world["archived"].Id, "?archive=true&status=Duplicate", """{"comment": "cc", "mentioned_user_ids": [8999999999]}"""))
-                .ShouldHaveStatus(422, "for an unknown mention on an anomaly already archived: the semantic check comes before the state");
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(answer.Body);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

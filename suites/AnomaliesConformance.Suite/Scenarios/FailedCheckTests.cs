@@ -4,6 +4,7 @@ using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Suite.Support;
 using FluentAssertions;
 using NUnit.Framework;
+using static AnomaliesConformance.Suite.Support.ResponseAssertions;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 
@@ -23,10 +24,13 @@ public sealed class FailedCheckTests : ConformanceTest
     {
         var world = await ProvisionOneAsync(new() { FailedChecks = Checks });
 
-        var response = (await FailedChecksAsync(As("member-viewer"), world["a"].Id)).ShouldHaveStatus(200, "reading the failed checks");
+        var response = (await FailedChecksAsync(As("member-viewer"), world["a"].Id)).ShouldSucceed("reading the failed checks");
 
-        var items = response.Array.Select(c => (Id: c?["id"]?.GetValue<long>(), RuleType: c?["rule_type"]?.GetValue<string>(), Message: c?["message"]?.GetValue<string>())).ToList();
-        items.Should().BeEquivalentTo(Checks.Select(c => ((long?)c.Id, (string?)c.RuleType, (string?)c.Message)), "one item per check, with its rule type and message: {0}", response);
+        // The page's example names the keys of a check: id, rule_type and message.
+        var items = Read.PageOf(response, Read.ShapeRule).Items
+            .Select(c => (Id: Read.RequiredInteger(c, "id", "a failed check", response), RuleType: Read.RequiredString(c, "rule_type", "a failed check", response), Message: Read.RequiredString(c, "message", "a failed check", response)))
+            .ToList();
+        items.Should().BeEquivalentTo(Checks.Select(c => (c.Id, c.RuleType, c.Message)), "one item per check, with its rule type and message: {0}", response);
     }
 
     [Test]
@@ -36,14 +40,16 @@ public sealed class FailedCheckTests : ConformanceTest
         var anomaly = (await ReadOnlyAnomaliesAsync(1, new() { FailedChecks = Checks }))[0];
 
         // The same caller reads both, so only a difference between the two answers can fail this rule.
-        var response = (await FailedChecksAsync(As("member-viewer"), anomaly.Id)).ShouldHaveStatus(200, "reading the failed checks");
-        var field = (await GetAnomalyAsync(As("member-viewer"), anomaly.Id)).ShouldHaveStatus(200, "reading the anomaly").Object["failed_checks"] as JsonArray ?? [];
+        var response = (await FailedChecksAsync(As("member-viewer"), anomaly.Id)).ShouldSucceed("reading the failed checks");
+        var one = (await GetAnomalyAsync(As("member-viewer"), anomaly.Id)).ShouldSucceed("reading the anomaly");
+        var field = Read.RequiredValue(one.Object, "failed_checks", "the anomaly", one) as JsonArray;
+        FailUnless(field is not null, "expected the anomaly's failed_checks to be a list", one);
 
-        var byId = field.ToDictionary(c => c!["id"]!.GetValue<long>());
+        var byId = field!.ToDictionary(c => c!.Id());
         response.Array.Should().HaveSameCount(field, "the endpoint lists the same checks as the anomaly's failed_checks: {0}", response);
         foreach (var check in response.Array)
         {
-            var id = check?["id"]?.GetValue<long>() ?? 0;
+            var id = check!.Id();
             byId.Should().ContainKey(id, "check {0} of the endpoint is one of the anomaly's failed_checks: {1}", id, response);
             JsonDiff.FirstDifference(byId[id], check).Should().BeNull("check {0} is the same in both: {1}", id, response);
         }

@@ -1,4 +1,5 @@
 using AnomaliesConformance.Core.Http;
+using AnomaliesConformance.Core.Provisioning;
 using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Suite.Support;
 using FluentAssertions;
@@ -17,12 +18,12 @@ public sealed class HardDeleteTests : ConformanceTest
     public async Task Hard_delete_of_an_open_anomaly_is_refused_and_changes_nothing(string status)
     {
         var world = await ProvisionOneAsync(new() { Status = status });
-        var before = await SnapshotAsync(world["a"]);
+        var before = await StateAsync(world["a"]);
 
         // Which refusal code is ERRORS-STATE-CONFLICT-409's business; this rule is the refusal.
-        (await DeleteAsync(As("member-author"), world["a"].Id, "?archive=false")).ShouldBeRefused($"hard delete only works on archived anomalies, and this one is {status}").ShouldHaveDetail();
+        (await DeleteAsync(As("member-author"), world["a"].Id, "?archive=false")).ShouldBeRefused($"hard delete only works on archived anomalies, and this one is {status}");
 
-        JsonDiff.FirstDifference(before, await SnapshotAsync(world["a"])).Should().BeNull("a refused hard delete changes nothing");
+        await ShouldBeUnchangedAsync(world["a"], before, "a refused hard delete changes nothing");
     }
 
     [Test]
@@ -32,8 +33,8 @@ public sealed class HardDeleteTests : ConformanceTest
         // The check also runs on a profile manifest's sacrificial anomaly, which may already be archived.
         var anomaly = await SacrificialAnomalyAsync();
         var before = await SnapshotAsync(anomaly);
-        var datastore = before["datastore"]?["id"]?.GetValue<long>() ?? throw new TargetErrorException($"anomaly {anomaly.Id} names no datastore id", null);
-        if (before.Archived() != true)
+        var datastore = Read.RefId(before, "datastore");
+        if (!before.IsArchived())
         {
             (await DeleteAsync(As("member-author"), anomaly.Id, "?archive=true&status=Resolved")).ShouldSucceed("archiving first");
         }
@@ -52,32 +53,49 @@ public sealed class HardDeleteTests : ConformanceTest
             (string, object)[] query = Run.Manifest is null
                 ? [("datastore", datastore), ("archived", archived)]
                 : [("datastore", datastore), ("archived", archived), ("search", anomaly.Id)];
-            var listed = (await ListAsync(Admin, query)).ShouldHaveStatus(200, $"listing with archived={archived}");
-            listed.Object.Items().Select(a => a.Id()).Should().NotContain(anomaly.Id, "no list returns a hard-deleted anomaly: {0}", listed);
+            var listed = (await ListAsync(Admin, query)).ShouldSucceed($"listing with archived={archived}");
+            listed.ListItems().Select(a => a.Id()).Should().NotContain(anomaly.Id, "no list returns a hard-deleted anomaly: {0}", listed);
         }
     }
 
     [Test]
     [Rule("HARD-DELETE-CASCADE")]
-    public async Task After_a_hard_delete_every_path_under_the_anomaly_answers_404()
+    public async Task After_a_hard_delete_no_path_under_the_anomaly_answers_it()
     {
-        var world = await ProvisionAsync(b => b
-            .Anomaly("a", new() { Status = "Resolved", Comments = [new("member-viewer", "before the purge", new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero))] })
-            .Integration("jira"));
+        var world = await PurgedWorldAsync();
         var anomaly = world["a"];
-        (await CreateLinkAsync(As("manager-author"), anomaly.Id, $$"""{"integration_id": {{world.Integrations["jira"]}}, "ticket_id": "sys-9", "ticket_number": "INC9", "status": "New"}"""))
-            .ShouldSucceed("linking a ticket before the purge");
 
-        (await DeleteAsync(As("member-author"), anomaly.Id, "?archive=false")).ShouldSucceed("hard-deleting the archived anomaly");
-        var gone = await GetAnomalyAsync(Admin, anomaly.Id, "?include_deleted=true");
-        Precondition(gone.Status == 404, "the anomaly itself being gone, even with include_deleted", "HARD-DELETE-REMOVES");
-
-        foreach (var path in new[] { "failed-checks", "history", "comments", "source-record", "source-record/download", "ticket-links" })
+        // The page: hard delete "remove[s] the record entirely". Which refusal is HARD-DELETE-CASCADE-404's.
+        foreach (var path in SubPaths)
         {
             foreach (var query in new[] { "", "?include_deleted=true" })
             {
-                (await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Id}/{path}{query}")).ShouldHaveStatus(404, $"for {path}{query} of a hard-deleted anomaly: everything under it is removed");
+                (await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Id}/{path}{query}")).ShouldBeRefused($"for {path}{query} of a hard-deleted anomaly: nothing of it is served");
             }
+        }
+
+        (await CreateLinkAsync(As("manager-author"), anomaly.Id, $$"""{"integration_id": {{world.Integrations["jira"]}}, "ticket_id": "sys-10", "ticket_number": "INC10", "status": "New"}"""))
+            .ShouldBeRefused("for a ticket link on a hard-deleted anomaly");
+    }
+
+    [Test]
+    [Rule("HARD-DELETE-CASCADE-404")]
+    public async Task After_a_hard_delete_every_path_under_the_anomaly_answers_404()
+    {
+        var world = await PurgedWorldAsync();
+        var anomaly = world["a"];
+
+        var answers = new List<ApiResponse> { await GetAnomalyAsync(Admin, anomaly.Id, "?include_deleted=true") };
+        foreach (var path in SubPaths)
+        {
+            answers.Add(await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Id}/{path}"));
+        }
+
+        // Which refusal: whether every path refuses at all is HARD-DELETE-CASCADE's.
+        Precondition(answers.All(a => IsRefusal(a)), "every path of the hard-deleted anomaly being refused", "HARD-DELETE-CASCADE", [.. answers]);
+        foreach (var answer in answers)
+        {
+            answer.ShouldHaveStatus(404, "for a path of a hard-deleted anomaly: it no longer exists");
         }
     }
 
@@ -86,7 +104,7 @@ public sealed class HardDeleteTests : ConformanceTest
     public async Task A_second_hard_delete_answers_404()
     {
         var anomaly = await SacrificialAnomalyAsync(new() { Status = "Invalid" });
-        if ((await SnapshotAsync(anomaly)).Archived() != true)
+        if (!(await SnapshotAsync(anomaly)).IsArchived())
         {
             // A manifest's sacrificial anomaly may still be open; only an archived one may be hard-deleted.
             (await DeleteAsync(As("member-author"), anomaly.Id, "?archive=true&status=Invalid")).ShouldSucceed("archiving first");
@@ -109,5 +127,23 @@ public sealed class HardDeleteTests : ConformanceTest
 
         (await GetAnomalyAsync(Admin, world["single"].Id)).ShouldNotBe(world["single"], "after the hard delete that carried a status");
         (await GetAnomalyAsync(Admin, world["bulk"].Id)).ShouldNotBe(world["bulk"], "after the bulk hard delete that carried a status");
+    }
+
+    private static readonly string[] SubPaths = ["failed-checks", "history", "comments", "source-record", "source-record/download", "ticket-links"];
+
+    /// <summary>An archived anomaly with a comment and a ticket link, hard-deleted (the deletion itself is HARD-DELETE-REMOVES').</summary>
+    private static async Task<World> PurgedWorldAsync()
+    {
+        var world = await ProvisionAsync(b => b
+            .Anomaly("a", new() { Status = "Resolved", Comments = [new("member-viewer", "before the purge", new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero))] })
+            .Integration("jira"));
+        var anomaly = world["a"];
+        (await CreateLinkAsync(As("manager-author"), anomaly.Id, $$"""{"integration_id": {{world.Integrations["jira"]}}, "ticket_id": "sys-9", "ticket_number": "INC9", "status": "New"}"""))
+            .ShouldSucceed("linking a ticket before the purge");
+
+        (await DeleteAsync(As("member-author"), anomaly.Id, "?archive=false")).ShouldSucceed("hard-deleting the archived anomaly");
+        var gone = await GetAnomalyAsync(Admin, anomaly.Id, "?include_deleted=true");
+        Precondition(IsRefusal(gone), "the anomaly itself being gone, even with include_deleted", "HARD-DELETE-REMOVES", gone);
+        return world;
     }
 }

@@ -3,6 +3,7 @@ using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Suite.Support;
 using FluentAssertions;
 using NUnit.Framework;
+using static AnomaliesConformance.Suite.Support.ResponseAssertions;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 
@@ -50,11 +51,11 @@ public sealed partial class ListTests
         var first = await ProvisionAsync(b => b.Anomaly("a1").Anomaly("a2"));
         var second = await ProvisionAsync(b => b.Anomaly("b1"));
 
-        var one = (await ListAsync(Viewer, ("datastore", first.DatastoreId), ("size", 100))).ShouldHaveStatus(200, "datastore=<first>");
-        one.Object.Items().Select(a => a.Id()).Should().BeEquivalentTo([first["a1"].Id, first["a2"].Id], "only the first datastore's anomalies: {0}", one);
+        var one = (await ListAsync(Viewer, ("datastore", first.DatastoreId), ("size", 100))).ShouldSucceed("datastore=<first>");
+        one.ListItems().Select(a => a.Id()).Should().BeEquivalentTo([first["a1"].Id, first["a2"].Id], "only the first datastore's anomalies: {0}", one);
 
-        var both = (await ListAsync(Viewer, ("datastore", first.DatastoreId), ("datastore", second.DatastoreId), ("size", 100))).ShouldHaveStatus(200, "two datastore values");
-        both.Object.Items().Select(a => a.Id()).Should().BeEquivalentTo(
+        var both = (await ListAsync(Viewer, ("datastore", first.DatastoreId), ("datastore", second.DatastoreId), ("size", 100))).ShouldSucceed("two datastore values");
+        both.ListItems().Select(a => a.Id()).Should().BeEquivalentTo(
             [first["a1"].Id, first["a2"].Id, second["b1"].Id], "repeated datastore values combine with OR: {0}", both);
     }
 
@@ -138,24 +139,46 @@ public sealed partial class ListTests
     }
 
     [Test]
-    [Rule("LIST-FILTERS-COMBINE")]
-    public async Task Values_of_one_filter_combine_with_or_and_different_filters_with_and()
+    [Rule("LIST-FILTERS-AND")]
+    public async Task The_pages_example_returns_active_anomalies_assigned_to_the_user_with_the_tag_sorted_by_severity()
     {
-        // Filters whose own checks are independent of this one: rule_type (OR within) and anomaly_type=record (AND across).
+        // status=Active&assignee=42&tag=High&sort_weight=desc: "active anomalies assigned to user 42 with the tag
+        // High, sorted by severity descending". Each other anomaly misses exactly one of the three filters.
         var world = await ProvisionAsync(b => b
-            .Anomaly("record-not-null", new() { Type = "record", FailedChecks = [Check(ruleType: "notNull")] })
-            .Anomaly("record-between", new() { Type = "record", FailedChecks = [Check(ruleType: "between")] })
-            .Anomaly("record-unique", new() { Type = "record", FailedChecks = [Check(ruleType: "isUnique")] })
-            .Anomaly("shape-not-null", new() { Type = "shape", FailedChecks = [Check(ruleType: "notNull")] })
-            .Anomaly("shape-between", new() { Type = "shape", FailedChecks = [Check(ruleType: "between")] }));
+            .Anomaly("match-light", new() { Status = "Active", Assignees = ["member-viewer"], Tags = ["High"], Weight = 20 })
+            .Anomaly("match-heavy", new() { Status = "Active", Assignees = ["member-viewer", "member-author"], Tags = ["High", "Low"], Weight = 80 })
+            .Anomaly("acknowledged", new() { Status = "Acknowledged", Assignees = ["member-viewer"], Tags = ["High"], Weight = 90 })
+            .Anomaly("other-assignee", new() { Status = "Active", Assignees = ["member-author"], Tags = ["High"], Weight = 70 })
+            .Anomaly("other-tag", new() { Status = "Active", Assignees = ["member-viewer"], Tags = ["Low"], Weight = 60 }));
 
-        await ShouldListExactlyAsync(
-            world,
-            ["record-not-null", "record-between"],
-            "(rule_type notNull OR between) AND anomaly_type record",
-            ("rule_type", "notNull"),
-            ("rule_type", "between"),
-            ("anomaly_type", "record"));
+        (string, object)[][] alone = [[("status", "Active")], [("assignee", As("member-viewer").UserId!)], [("tag", world.Tag("High"))]];
+        string[][] matching = [["match-light", "match-heavy", "other-assignee", "other-tag"], ["match-light", "match-heavy", "acknowledged", "other-tag"], ["match-light", "match-heavy", "acknowledged", "other-assignee"]];
+        for (var i = 0; i < alone.Length; i++)
+        {
+            // Each filter alone is its own rule's (LIST-FILTER-STATUS, -ASSIGNEE, -TAG); their combination is this one's.
+            var single = (await ListAsync(Viewer, [("datastore", world.DatastoreId), .. alone[i]])).ShouldSucceed($"filtering by {alone[i][0].Item1} alone");
+            Precondition(KeysOf(world, single).Order().SequenceEqual(matching[i].Order()), $"{alone[i][0].Item1} alone selecting its anomalies", "LIST-FILTER-" + alone[i][0].Item1.ToUpperInvariant(), single);
+        }
+
+        var sorted = (await ListAsync(Viewer, ("datastore", world.DatastoreId), ("sort_weight", "desc"))).ShouldSucceed("sorting by weight alone");
+        Precondition(KeysOf(world, sorted).SequenceEqual(["acknowledged", "match-heavy", "other-assignee", "other-tag", "match-light"]), "sort_weight=desc alone ordering by weight", "LIST-SORT-WEIGHT", sorted);
+
+        var response = (await ListAsync(Viewer, ("datastore", world.DatastoreId), ("status", "Active"), ("assignee", As("member-viewer").UserId!), ("tag", world.Tag("High")), ("sort_weight", "desc")))
+            .ShouldSucceed("for the page's example combination");
+
+        KeysOf(world, response).Should().Equal(["match-heavy", "match-light"], "different filters combine with AND, sorted by weight descending: {0}", response);
+    }
+
+    [Test]
+    [Rule("LIST-FILTERS-COMBINE")]
+    public async Task A_comma_joined_value_is_one_value()
+    {
+        // That repeated values combine with OR is each filter's own MUST rule; the comma is a choice.
+        var world = await ProvisionAsync(b => b
+            .Anomaly("not-null", new() { FailedChecks = [Check(ruleType: "notNull")] })
+            .Anomaly("between", new() { FailedChecks = [Check(ruleType: "between")] })
+            .Anomaly("unique", new() { FailedChecks = [Check(ruleType: "isUnique")] }));
+
         await ShouldListExactlyAsync(world, [], "a comma-joined value is one value, not two", ("rule_type", "notNull,between"));
     }
 }

@@ -23,11 +23,11 @@ public sealed partial class ListTests
         var elsewhere = await ProvisionAsync(b => b.Anomaly("far-twin", new() { Fingerprint = fingerprint }));
 
         // Not scoped to a datastore: related anomalies are looked for everywhere the caller can see.
-        var response = (await ListAsync(Viewer, ("related_to_id", world["given"].Id), ("size", 100))).ShouldHaveStatus(200, "listing related anomalies");
+        var response = (await ListAsync(Viewer, ("related_to_id", world["given"].Id), ("size", 100))).ShouldSucceed("listing related anomalies");
 
-        var items = response.Object.Items().ToList();
+        var items = response.ListItems().ToList();
         items.Select(a => a.Id()).Should().Contain([world["twin"].Id, elsewhere["far-twin"].Id], "anomalies sharing the fingerprint, in any datastore, are related: {0}", response);
-        items.Select(a => a["fingerprint"]?.ToJsonString().Trim('"')).Should().OnlyContain(
+        items.Select(a => Read.RequiredValue(a, "fingerprint", "a related anomaly", response).ToJsonString().Trim('"')).Should().OnlyContain(
             f => f == fingerprint.ToString(System.Globalization.CultureInfo.InvariantCulture), "no anomaly with another fingerprint is related: {0}", response);
     }
 

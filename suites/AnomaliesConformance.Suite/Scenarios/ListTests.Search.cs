@@ -9,16 +9,33 @@ public sealed partial class ListTests
 {
     [Test]
     [Rule("LIST-SEARCH-MESSAGE")]
-    public async Task Search_matches_a_substring_of_any_failed_check_message_regardless_of_case()
+    public async Task Search_matches_a_substring_of_any_failed_check_message_and_nothing_else()
     {
-        // "zebra" holds letters that are not hex digits, so no id or uuid can contain it.
+        // "zebra" holds letters that are not hex digits, so no id or uuid can contain it. The description and the
+        // tag that hold it are not the anomaly's message.
         var world = await ProvisionAsync(b => b
-            .Anomaly("upper-case", Checks(Check(message: "ZEBRA crossing blocked")))
+            .Anomaly("first-check", Checks(Check(message: "zebra crossing blocked")))
             .Anomaly("second-check", Checks(Check(message: "orders arrive late"), Check(id: 2, message: "a zebra in the warehouse")))
+            .Anomaly("description-only", new() { Description = "zebra in the description", FailedChecks = [Check(message: "lion escaped")] })
+            .Anomaly("tag-only", new() { Tags = ["zebra-tag"], FailedChecks = [Check(message: "tiger asleep")] })
             .Anomaly("no-match", Checks(Check(message: "lion escaped"))));
 
-        await ShouldListExactlyAsync(world, ["upper-case", "second-check"], "search=Zebra matches messages case-insensitively", ("search", "Zebra"));
-        await ShouldListExactlyAsync(world, ["upper-case"], "search matches a substring spanning words", ("search", "zebra cross"));
+        await ShouldListExactlyAsync(world, ["first-check", "second-check"], "search=zebra matches the failed checks' messages, not descriptions or tags", ("search", "zebra"));
+        await ShouldListExactlyAsync(world, ["first-check"], "search matches a substring spanning words", ("search", "zebra cross"));
+    }
+
+    [Test]
+    [Rule("LIST-SEARCH-CASE-INSENSITIVE")]
+    public async Task Search_matches_messages_regardless_of_case()
+    {
+        var world = await ProvisionAsync(b => b
+            .Anomaly("upper-case", Checks(Check(message: "ZEBRA crossing blocked")))
+            .Anomaly("lower-case", Checks(Check(message: "a zebra in the warehouse")))
+            .Anomaly("no-match", Checks(Check(message: "lion escaped"))));
+        var sameCase = (await ListAsync(Viewer, ("datastore", world.DatastoreId), ("search", "zebra"))).ShouldSucceed("searching in the messages' own case");
+        ResponseAssertions.Precondition(KeysOf(world, sameCase).Contains("lower-case"), "search finding a message in its own case", "LIST-SEARCH-MESSAGE", sameCase);
+
+        await ShouldListExactlyAsync(world, ["upper-case", "lower-case"], "search=Zebra matches messages case-insensitively", ("search", "Zebra"));
     }
 
     [Test]
@@ -28,8 +45,13 @@ public sealed partial class ListTests
         var world = await ProvisionAsync(b => b.Anomaly("a").Anomaly("b").Anomaly("c"));
         var a = world["a"];
 
-        var byId = (await ListAsync(Viewer, ("datastore", world.DatastoreId), ("search", a.Id))).ShouldHaveStatus(200, "searching by numeric id");
-        KeysOf(world, byId).Should().Contain("a", "search matches a substring of the decimal id: {0}", byId);
+        var byId = (await ListAsync(Viewer, ("datastore", world.DatastoreId), ("search", a.Id))).ShouldSucceed("searching by numeric id");
+        KeysOf(world, byId).Should().Contain("a", "search finds an anomaly by its decimal id: {0}", byId);
+        // "Substring match on the anomaly message or ID": a part of the id finds it too.
+        var digits = a.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var part = digits.Length > 1 ? digits[1..] : digits;
+        var byPart = (await ListAsync(Viewer, ("datastore", world.DatastoreId), ("search", part))).ShouldSucceed("searching by a part of the numeric id");
+        KeysOf(world, byPart).Should().Contain("a", "search={0} is a substring of id {1}: {2}", part, a.Id, byPart);
 
         await ShouldListExactlyAsync(world, ["a"], "search by the whole uuid", ("search", a.Uuid));
         await ShouldListExactlyAsync(world, ["a"], "search by a part of the uuid", ("search", a.Uuid[9..23]));

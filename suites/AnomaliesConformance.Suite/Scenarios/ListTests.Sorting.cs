@@ -3,6 +3,7 @@ using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Suite.Support;
 using FluentAssertions;
 using NUnit.Framework;
+using static AnomaliesConformance.Suite.Support.ResponseAssertions;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 
@@ -14,11 +15,11 @@ public sealed partial class ListTests
     /// </summary>
     private static async Task ShouldSortAsync(World world, string parameter, Func<AnomalySpec, IComparable?> key)
     {
-        // Nulls sort first ascending and last descending (contract-choices.md).
+        // Nulls sort first ascending and last descending (contract-choices.md; LIST-SORT-NULLS).
         var ascending = world.Specs.OrderBy(s => key(s.Value) is null ? 0 : 1).ThenBy(s => key(s.Value)).Select(s => s.Key).ToArray();
         foreach (var (direction, expected) in new[] { ("asc", ascending), ("desc", Enumerable.Reverse(ascending).ToArray()) })
         {
-            var response = (await ListAsync(Viewer, ("datastore", world.DatastoreId), (parameter, direction))).ShouldHaveStatus(200, $"sorting by {parameter}={direction}");
+            var response = (await ListAsync(Viewer, ("datastore", world.DatastoreId), (parameter, direction))).ShouldSucceed($"sorting by {parameter}={direction}");
             KeysOf(world, response).Should().Equal(expected, "{0}={1} orders the items so: {2}", parameter, direction, response);
         }
     }
@@ -32,7 +33,7 @@ public sealed partial class ListTests
 
         foreach (var (direction, expected) in new[] { ("asc", ascending), ("desc", Enumerable.Reverse(ascending).ToArray()) })
         {
-            var response = (await ListAsync(Viewer, ("datastore", world.DatastoreId), ("sort_id", direction))).ShouldHaveStatus(200, $"sorting by sort_id={direction}");
+            var response = (await ListAsync(Viewer, ("datastore", world.DatastoreId), ("sort_id", direction))).ShouldSucceed($"sorting by sort_id={direction}");
             KeysOf(world, response).Should().Equal(expected, "sort_id={0} orders the items by id: {1}", direction, response);
         }
     }
@@ -65,15 +66,55 @@ public sealed partial class ListTests
 
     [Test]
     [Rule("LIST-SORT-ANOMALOUS-RECORDS-COUNT")]
-    public async Task Sort_anomalous_records_count_orders_by_count_with_nulls_first_ascending()
+    public async Task Sort_anomalous_records_count_orders_by_count_both_ways()
+    {
+        var world = await ProvisionAsync(b => b
+            .Anomaly("count-5", new() { AnomalousRecordsCount = 5 })
+            .Anomaly("count-500", new() { AnomalousRecordsCount = 500 })
+            .Anomaly("count-50", new() { AnomalousRecordsCount = 50 })
+            .Anomaly("count-7", new() { AnomalousRecordsCount = 7 }));
+
+        await ShouldSortAsync(world, "sort_anomalous_records_count", s => s.AnomalousRecordsCount);
+    }
+
+    [Test]
+    [Rule("LIST-SORT-NULLS")]
+    public async Task A_null_anomalous_records_count_sorts_first_ascending_and_last_descending()
     {
         var world = await ProvisionAsync(b => b
             .Anomaly("count-5", new() { AnomalousRecordsCount = 5 })
             .Anomaly("no-count", new() { AnomalousRecordsCountIsNull = true })
-            .Anomaly("count-500", new() { AnomalousRecordsCount = 500 })
             .Anomaly("count-50", new() { AnomalousRecordsCount = 50 }));
+        var plain = await ListAsync(Viewer, ("datastore", world.DatastoreId), ("sort_anomalous_records_count", "asc"));
+        Precondition(KeysOf(world, plain.ShouldSucceed("sorting by count")).Where(k => k != "no-count").SequenceEqual(["count-5", "count-50"]), "the counts being sorted", "LIST-SORT-ANOMALOUS-RECORDS-COUNT", plain);
 
         await ShouldSortAsync(world, "sort_anomalous_records_count", s => s.AnomalousRecordsCountIsNull ? null : s.AnomalousRecordsCount);
+    }
+
+    [Test]
+    [Rule("LIST-ORDER-ACROSS-PAGES")]
+    public async Task Sorting_and_the_default_order_apply_before_paging()
+    {
+        // Ids follow the provisioning order, which is neither the weight order nor the creation order.
+        var world = await ProvisionAsync(b => b
+            .Anomaly("w40", new() { Weight = 40, Created = Day.AddHours(5) })
+            .Anomaly("w90", new() { Weight = 90, Created = Day.AddHours(1) })
+            .Anomaly("w10", new() { Weight = 10, Created = Day.AddHours(4) })
+            .Anomaly("w70", new() { Weight = 70, Created = Day })
+            .Anomaly("w30", new() { Weight = 30, Created = Day.AddHours(3) })
+            .Anomaly("w60", new() { Weight = 60, Created = Day.AddHours(2) }));
+
+        // On one page the orders are LIST-SORT-WEIGHT's and LIST-DEFAULT-ORDER's; across pages they are this rule's.
+        var onePage = (await ListAsync(Viewer, ("datastore", world.DatastoreId), ("sort_weight", "desc"), ("size", 100))).ShouldSucceed("sorting one page by weight");
+        var onePageDefault = (await ListAsync(Viewer, ("datastore", world.DatastoreId), ("size", 100))).ShouldSucceed("one page in the default order");
+        Precondition(KeysOf(world, onePage).SequenceEqual(["w90", "w70", "w60", "w40", "w30", "w10"]) && KeysOf(world, onePageDefault).SequenceEqual(["w40", "w10", "w30", "w60", "w90", "w70"]),
+            "one page coming back sorted by weight, and in the default order", "LIST-SORT-WEIGHT and LIST-DEFAULT-ORDER", onePage, onePageDefault);
+        var byWeight = await Read.WalkAsync(Api, Viewer, $"/api/anomalies?datastore={world.DatastoreId}&sort_weight=desc", 2, Read.ListEnvelopeRule);
+        Precondition(KeysOf(world, byWeight.Items).Order().SequenceEqual(world.Anomalies.Keys.Order()), "the walk returning each anomaly once", "PAGINATION-WALK", [.. byWeight.Answers]);
+        KeysOf(world, byWeight.Items).Should().Equal(["w90", "w70", "w60", "w40", "w30", "w10"], "pages of 2 sorted by weight descending read in page order are sorted as a whole");
+
+        var byDefault = await Read.WalkAsync(Api, Viewer, $"/api/anomalies?datastore={world.DatastoreId}", 2, Read.ListEnvelopeRule);
+        KeysOf(world, byDefault.Items).Should().Equal(["w40", "w10", "w30", "w60", "w90", "w70"], "the default order (most recent first) holds across pages");
     }
 
     [Test]
@@ -91,11 +132,11 @@ public sealed partial class ListTests
         var rows = world.Specs.Select(s => (s.Key, s.Value.Weight, s.Value.Created, world[s.Key].Id)).ToList();
 
         var weightFirst = rows.OrderBy(r => r.Weight).ThenBy(r => r.Created).ThenBy(r => r.Id).Select(r => r.Key).ToArray();
-        var byWeight = (await ListAsync(Viewer, ("datastore", world.DatastoreId), ("sort_weight", "asc"), ("sort_created", "asc"))).ShouldHaveStatus(200, "sorting by weight, then creation");
+        var byWeight = (await ListAsync(Viewer, ("datastore", world.DatastoreId), ("sort_weight", "asc"), ("sort_created", "asc"))).ShouldSucceed("sorting by weight, then creation");
         KeysOf(world, byWeight).Should().Equal(weightFirst, "sort_weight=asc then sort_created=asc, ties by id ascending: {0}", byWeight);
 
         var createdFirst = rows.OrderBy(r => r.Created).ThenBy(r => r.Weight).ThenBy(r => r.Id).Select(r => r.Key).ToArray();
-        var byCreated = (await ListAsync(Viewer, ("datastore", world.DatastoreId), ("sort_created", "asc"), ("sort_weight", "asc"))).ShouldHaveStatus(200, "sorting by creation, then weight");
+        var byCreated = (await ListAsync(Viewer, ("datastore", world.DatastoreId), ("sort_created", "asc"), ("sort_weight", "asc"))).ShouldSucceed("sorting by creation, then weight");
         KeysOf(world, byCreated).Should().Equal(createdFirst, "sort_created=asc then sort_weight=asc, ties by id ascending: {0}", byCreated);
     }
 }

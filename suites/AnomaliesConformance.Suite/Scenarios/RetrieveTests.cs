@@ -17,9 +17,9 @@ public sealed class RetrieveTests : ConformanceTest
         // Two neighbours, so a server that answers the wrong record is caught.
         foreach (var anomaly in await ReadOnlyAnomaliesAsync(2))
         {
-            var response = (await GetAnomalyAsync(As("member-viewer"), anomaly.Id)).ShouldHaveStatus(200, "for an anomaly the viewer can see");
+            var response = (await GetAnomalyAsync(As("member-viewer"), anomaly.Id)).ShouldSucceed("for an anomaly the viewer can see");
             response.Object.Id().Should().Be(anomaly.Id, "GET /api/anomalies/{{id}} must answer the anomaly it names: {0}", response);
-            response.Object["uuid"]!.GetValue<string>().Should().BeEquivalentTo(anomaly.Uuid, "the uuid belongs to the requested anomaly: {0}", response);
+            Read.RequiredString(response.Object, "uuid", "the anomaly", response).Should().BeEquivalentTo(anomaly.Uuid, "the uuid belongs to the requested anomaly: {0}", response);
         }
     }
 
@@ -29,7 +29,7 @@ public sealed class RetrieveTests : ConformanceTest
     {
         var anomaly = (await ReadOnlyAnomaliesAsync(1))[0];
 
-        var byUuid = (await GetAnomalyAsync(As("member-viewer"), anomaly.Uuid)).ShouldHaveStatus(200, "by UUID, which {id} accepts");
+        var byUuid = (await GetAnomalyAsync(As("member-viewer"), anomaly.Uuid)).ShouldSucceed("by UUID, which {id} accepts");
 
         byUuid.Object.Id().Should().Be(anomaly.Id, "the UUID names anomaly {0}: {1}", anomaly.Id, byUuid);
         byUuid.Object.Uuid().Should().BeEquivalentTo(anomaly.Uuid, "the answer is the anomaly of that UUID: {0}", byUuid);
@@ -44,7 +44,7 @@ public sealed class RetrieveTests : ConformanceTest
         Precondition(lower.Status == 200 && lower.Json is JsonObject found && found.Id() == anomaly.Id, "GET by the lower-case UUID answering the anomaly", "GET-BY-UUID");
 
         var upper = (await GetAnomalyAsync(As("member-viewer"), anomaly.Uuid.ToUpperInvariant()))
-            .ShouldHaveStatus(200, "for the upper-case UUID: a UUID's hex digits are case-insensitive");
+            .ShouldSucceed("for the upper-case UUID: a UUID's hex digits are case-insensitive");
 
         upper.Object.Id().Should().Be(anomaly.Id, "the upper-case UUID names the same anomaly: {0}", upper);
     }
@@ -64,22 +64,23 @@ public sealed class RetrieveTests : ConformanceTest
 
         foreach (var path in new[] { "failed-checks", "history", "comments", "source-record", "source-record/download", "ticket-links" })
         {
-            var byId = (await Api.GetAsync(viewer, $"/api/anomalies/{read.Id}/{path}")).ShouldHaveStatus(200, $"for {path} by numeric id");
-            var byUuid = (await Api.GetAsync(viewer, $"/api/anomalies/{read.Uuid}/{path}")).ShouldHaveStatus(200, $"for {path} by UUID, which {{id}} accepts on every path");
+            var byId = (await Api.GetAsync(viewer, $"/api/anomalies/{read.Id}/{path}")).ShouldSucceed($"for {path} by numeric id");
+            var byUuid = (await Api.GetAsync(viewer, $"/api/anomalies/{read.Uuid}/{path}")).ShouldSucceed($"for {path} by UUID, which {{id}} accepts on every path");
             byUuid.Body.Should().Be(byId.Body, "{0} by UUID answers what it answers by numeric id: {1}", path, byUuid);
         }
 
         var put = await PutAsync(As("member-editor"), world["write"].Uuid, """{"description": "written through the uuid"}""");
-        put.ShouldHaveStatus(200, "for PUT by UUID");
+        put.ShouldSucceed("for PUT by UUID");
         (await SnapshotAsync(world["write"])).Description().Should().Be("written through the uuid", "PUT by UUID updates that anomaly: {0}", put);
 
         var delete = await DeleteAsync(As("member-author"), world["archive"].Uuid, "?archive=true&status=Resolved");
         delete.ShouldSucceed("for DELETE (archive) by UUID");
         (await SnapshotAsync(world["archive"])).Status().Should().Be("Resolved", "DELETE by UUID archives that anomaly: {0}", delete);
 
+        var linksBefore = await LinkIdsAsync(read);
         var created = (await CreateLinkAsync(As("manager-author"), read.Uuid, $$"""{"integration_id": {{world.Integrations["jira"]}}, "ticket_id": "by-uuid", "ticket_number": "INC1", "status": "New"}"""))
             .ShouldSucceed("for POST ticket-links by UUID");
-        (await LinkIdsAsync(read)).Should().Contain(created.Object.Id(), "a link created by UUID belongs to that anomaly: {0}", created);
+        (await LinkIdsAsync(read)).Except(linksBefore).Should().ContainSingle("a link created by UUID belongs to that anomaly: {0}", created);
     }
 
     [Test]
@@ -90,7 +91,7 @@ public sealed class RetrieveTests : ConformanceTest
         var anomaly = world["a"];
 
         var response = (await GetAnomalyAsync(As("member-viewer"), anomaly.Id, "?include_deleted=true"))
-            .ShouldHaveStatus(200, "for a soft-deleted anomaly with include_deleted=true");
+            .ShouldSucceed("for a soft-deleted anomaly with include_deleted=true");
 
         response.Object.Id().Should().Be(anomaly.Id, "include_deleted=true surfaces the soft-deleted anomaly itself: {0}", response);
         response.Object.Uuid().Should().BeEquivalentTo(anomaly.Uuid, "the answer is the soft-deleted anomaly: {0}", response);
@@ -104,7 +105,7 @@ public sealed class RetrieveTests : ConformanceTest
 
         (await GetAnomalyAsync(As("member-viewer"), world["deleted"].Id)).ShouldHaveStatus(404, "for a soft-deleted anomaly without include_deleted");
         (await GetAnomalyAsync(As("member-viewer"), world["deleted"].Uuid, "?include_deleted=false")).ShouldHaveStatus(404, "for a soft-deleted anomaly with include_deleted=false");
-        (await GetAnomalyAsync(As("member-viewer"), world["kept"].Id)).ShouldHaveStatus(200, "for its neighbour that was never deleted");
+        (await GetAnomalyAsync(As("member-viewer"), world["kept"].Id)).ShouldSucceed("for its neighbour that was never deleted");
     }
 
     [Test]
@@ -117,11 +118,32 @@ public sealed class RetrieveTests : ConformanceTest
         if (Expectation("archived_hidden_without_include_deleted") == "true")
         {
             (await GetAnomalyAsync(As("member-viewer"), anomaly.Id)).ShouldHaveStatus(404, "for an archived anomaly: the profile declares archived anomalies hidden without include_deleted");
-            (await GetAnomalyAsync(As("member-viewer"), anomaly.Id, "?include_deleted=true")).ShouldHaveStatus(200, "for an archived anomaly with include_deleted=true");
+            (await GetAnomalyAsync(As("member-viewer"), anomaly.Id, "?include_deleted=true")).ShouldSucceed("for an archived anomaly with include_deleted=true");
             return;
         }
 
-        var response = (await GetAnomalyAsync(As("member-viewer"), anomaly.Id)).ShouldHaveStatus(200, "for an archived anomaly: archive keeps it for audit");
+        var response = (await GetAnomalyAsync(As("member-viewer"), anomaly.Id)).ShouldSucceed("for an archived anomaly: archive keeps it for audit");
         response.Object.Status().Should().Be("Resolved", "the archived anomaly shows its archived status: {0}", response);
+    }
+
+    [Test]
+    [Rule("SOFT-DELETED-NOT-WRITABLE")]
+    [Effect(CheckEffect.Destructive)]
+    public async Task Writes_to_a_soft_deleted_anomaly_are_refused_and_change_nothing()
+    {
+        var world = await ProvisionAsync(b => b.Anomaly("a", new() { SoftDeleted = true, Status = "Active" }).Integration("jira"));
+        var anomaly = world["a"];
+        // Its history is hidden like the anomaly itself; its fields are read with include_deleted.
+        var surfaced = await GetAnomalyAsync(Admin, anomaly.Id, "?include_deleted=true");
+        Precondition(surfaced.Status is >= 200 and <= 299 && surfaced.Json is System.Text.Json.Nodes.JsonObject found && found.Id() == anomaly.Id, "include_deleted=true surfacing the soft-deleted anomaly", "GET-INCLUDE-DELETED", surfaced);
+        var before = AnomalyState.PageFields(await SnapshotAsync(anomaly));
+
+        // Refused as for an id that names no anomaly; which code is ERRORS-UNKNOWN-ID-404's.
+        (await PutAsync(As("member-author"), anomaly.Id, """{"status": "Acknowledged"}""")).ShouldBeRefused("for a PUT on a soft-deleted anomaly");
+        (await DeleteAsync(As("member-author"), anomaly.Id, "?archive=true&status=Resolved")).ShouldBeRefused("for an archive of a soft-deleted anomaly");
+        (await CreateLinkAsync(As("manager-author"), anomaly.Id, $$"""{"integration_id": {{world.Integrations["jira"]}}, "ticket_id": "1", "ticket_number": "1", "status": "New"}"""))
+            .ShouldBeRefused("for a ticket link on a soft-deleted anomaly");
+
+        JsonDiff.FirstDifference(before, AnomalyState.PageFields(await SnapshotAsync(anomaly))).Should().BeNull("a soft-deleted anomaly is not written");
     }
 }

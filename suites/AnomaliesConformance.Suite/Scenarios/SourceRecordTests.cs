@@ -43,15 +43,17 @@ public sealed class SourceRecordTests : ConformanceTest
         };
         var world = await ProvisionOneAsync(new() { SourceRecords = new(["order_id", "customer", "amount", "paid", "note"], [], rows) });
 
-        var response = (await SourceRecordsAsync(As("member-viewer"), world["a"].Id)).ShouldHaveStatus(200, "reading source records");
+        var response = (await SourceRecordsAsync(As("member-viewer"), world["a"].Id)).ShouldSucceed("reading source records");
+        var read = Read.SourceRowsOf(response);
 
-        (response.Object["fields"] as JsonArray ?? []).Select(f => f?.GetValue<string>()).Should().Equal(["order_id", "customer", "amount", "paid", "note"], "the fields of the rows: {0}", response);
-        var records = response.Object["records"] as JsonArray ?? [];
-        records.Should().HaveCount(rows.Count, "the anomaly has {0} rows: {1}", rows.Count, response);
+        read.Fields.Should().Equal(["order_id", "customer", "amount", "paid", "note"], "the fields of the rows, in order: {0}", response);
+        read.Rows.Should().HaveCount(rows.Count, "the anomaly has {0} rows: {1}", rows.Count, response);
         for (var i = 0; i < rows.Count; i++)
         {
-            var expected = JsonSerializer.SerializeToNode(rows[i]);
-            JsonDiff.FirstDifference(expected, records[i]).Should().BeNull("row {0} carries its stored values: {1}", i, response);
+            foreach (var (field, value) in rows[i])
+            {
+                SameValue(JsonSerializer.SerializeToNode(value), read.Rows[i].GetValueOrDefault(field)).Should().BeTrue("row {0} carries its stored {1} ({2}): {3}", i, field, value ?? "null", response);
+            }
         }
     }
 
@@ -63,16 +65,16 @@ public sealed class SourceRecordTests : ConformanceTest
         var anomaly = (await ReadOnlyAnomaliesAsync(1))[0];
         if (Run.Manifest is not null)
         {
-            var all = (await SourceRecordsAsync(As("member-viewer"), anomaly.Id, "?limit=11")).ShouldHaveStatus(200, "counting source records");
-            if (all.Object["records"]?.AsArray().Count is not 11)
+            var all = (await SourceRecordsAsync(As("member-viewer"), anomaly.Id, "?limit=11")).ShouldSucceed("counting source records");
+            if (Read.SourceRowsOf(all).Rows.Count is not 11)
             {
                 Run.Missing("a read-only anomaly with more than ten source records (the first in fixtures.anomalies.read_only)");
             }
         }
 
-        var response = (await SourceRecordsAsync(As("member-viewer"), anomaly.Id)).ShouldHaveStatus(200, "reading source records");
+        var response = (await SourceRecordsAsync(As("member-viewer"), anomaly.Id)).ShouldSucceed("reading source records");
 
-        (response.Object["records"]?.AsArray().Count).Should().Be(10, "limit defaults to 10 and the anomaly has more than 10 rows: {0}", response);
+        Read.SourceRowsOf(response).Rows.Should().HaveCount(10, "limit defaults to 10 and the anomaly has more than 10 rows: {0}", response);
     }
 
     [TestCase(5, 5)]
@@ -83,9 +85,9 @@ public sealed class SourceRecordTests : ConformanceTest
     {
         var world = await ProvisionOneAsync();
 
-        var response = (await SourceRecordsAsync(As("member-viewer"), world["a"].Id, $"?limit={limit}")).ShouldHaveStatus(200, $"reading with limit={limit}");
+        var response = (await SourceRecordsAsync(As("member-viewer"), world["a"].Id, $"?limit={limit}")).ShouldSucceed($"reading with limit={limit}");
 
-        (response.Object["records"]?.AsArray().Count).Should().Be(expected, "limit={0} on 12 rows returns {1}: {2}", limit, expected, response);
+        Read.SourceRowsOf(response).Rows.Should().HaveCount(expected, "limit={0} on 12 rows returns {1}: {2}", limit, expected, response);
     }
 
     [Test]
@@ -95,14 +97,15 @@ public sealed class SourceRecordTests : ConformanceTest
         var world = await ProvisionOneAsync();
         var id = world["a"].Id;
 
+        // "int (≥1, default 10)": below 1 is refused; which 4xx is ERRORS-INVALID-INPUT-422's.
         foreach (var limit in new[] { "0", "-1" })
         {
-            (await SourceRecordsAsync(As("member-viewer"), id, $"?limit={limit}")).ShouldHaveStatus(422, $"for limit={limit}: the limit is at least 1").ShouldHaveDetail();
-            (await DownloadAsync(As("member-viewer"), id, $"?limit={limit}")).ShouldHaveStatus(422, $"for the download with limit={limit}");
+            (await SourceRecordsAsync(As("member-viewer"), id, $"?limit={limit}")).ShouldBeRefused($"for limit={limit}: the limit is at least 1");
+            (await DownloadAsync(As("member-viewer"), id, $"?limit={limit}")).ShouldBeRefused($"for the download with limit={limit}");
         }
 
-        var one = (await SourceRecordsAsync(As("member-viewer"), id, "?limit=1")).ShouldHaveStatus(200, "for limit=1");
-        (one.Object["records"]?.AsArray().Count).Should().Be(1, "limit=1 returns one row: {0}", one);
+        var one = (await SourceRecordsAsync(As("member-viewer"), id, "?limit=1")).ShouldSucceed("for limit=1");
+        Read.SourceRowsOf(one).Rows.Should().HaveCount(1, "limit=1 returns one row: {0}", one);
     }
 
     [Test]
@@ -111,7 +114,7 @@ public sealed class SourceRecordTests : ConformanceTest
     {
         var world = await ProvisionOneAsync();
 
-        (await SourceRecordsAsync(As("member-viewer"), world["a"].Id, "?limit=25000")).ShouldHaveStatus(200, "for limit=25000: the page documents no maximum");
+        (await SourceRecordsAsync(As("member-viewer"), world["a"].Id, "?limit=25000")).ShouldSucceed("for limit=25000: the page documents no maximum");
     }
 
     [Test]
@@ -123,14 +126,12 @@ public sealed class SourceRecordTests : ConformanceTest
 
         foreach (var query in new[] { "", "?include_masked=false" })
         {
-            var json = (await SourceRecordsAsync(As("member-editor"), id, query)).ShouldHaveStatus(200, "reading source records" + query);
-            var records = json.Object["records"] as JsonArray ?? [];
-            records.Select(r => r?["ssn"]?.ToJsonString()).Should().NotContain(SsnValues.Select(v => JsonValue.Create(v).ToJsonString()), "a masked ssn never shows its raw value: {0}", json);
-            records.Select(r => r?["salary"]?.ToJsonString()).Should().NotContain(Salaries.Select(v => v.ToString(CultureInfo.InvariantCulture)), "a masked salary never shows its raw value: {0}", json);
+            var json = (await SourceRecordsAsync(As("member-editor"), id, query)).ShouldSucceed("reading source records" + query);
+            ShouldRevealNoRawValue(Read.SourceRowsOf(json), json);
 
-            var csv = (await DownloadAsync(As("member-editor"), id, query)).ShouldHaveStatus(200, "downloading source records" + query);
+            var csv = (await DownloadAsync(As("member-editor"), id, query)).ShouldSucceed("downloading source records" + query);
             Column(csv, "ssn").Should().NotContain(SsnValues, "the CSV hides masked ssn values too: {0}", csv);
-            Column(csv, "salary").Should().NotContain(Salaries.Select(v => v.ToString(CultureInfo.InvariantCulture)), "the CSV hides masked salaries too: {0}", csv);
+            Column(csv, "salary").Where(IsRawSalary).Should().BeEmpty("the CSV hides masked salaries too: {0}", csv);
         }
     }
 
@@ -141,35 +142,53 @@ public sealed class SourceRecordTests : ConformanceTest
         var world = await ProvisionOneAsync(new() { SourceRecords = Masked });
         var id = world["a"].Id;
 
-        var json = (await SourceRecordsAsync(As("member-editor"), id, "?include_masked=true")).ShouldHaveStatus(200, "for an Editor with include_masked=true");
-        var csv = (await DownloadAsync(As("member-editor"), id, "?include_masked=true")).ShouldHaveStatus(200, "for an Editor downloading with include_masked=true");
+        var json = (await SourceRecordsAsync(As("member-editor"), id, "?include_masked=true")).ShouldSucceed("for an Editor with include_masked=true");
+        var csv = (await DownloadAsync(As("member-editor"), id, "?include_masked=true")).ShouldSucceed("for an Editor downloading with include_masked=true");
 
-        var records = json.Object["records"] as JsonArray ?? [];
-        records.Select(r => r?["ssn"]?.GetValue<string>()).Should().Equal(SsnValues, "include_masked returns the raw ssn values: {0}", json);
-        records.Select(r => r?["salary"]?.ToJsonString()).Should().Equal(Salaries.Select(v => v.ToString(CultureInfo.InvariantCulture)), "include_masked returns the raw salaries: {0}", json);
+        var rows = Read.SourceRowsOf(json);
+        rows.Column("ssn").Select(Text).Should().Equal(SsnValues, "include_masked returns the raw ssn values: {0}", json);
+        rows.Column("salary").Select(Decimal).Should().Equal(Salaries.Select(v => (decimal?)v), "include_masked returns the raw salaries: {0}", json);
         Column(csv, "ssn").Should().Equal(SsnValues, "the CSV with include_masked has the raw ssn values: {0}", csv);
-        Column(csv, "salary").Should().Equal(Salaries.Select(v => v.ToString(CultureInfo.InvariantCulture)), "the CSV with include_masked has the raw salaries: {0}", csv);
+        Column(csv, "salary").Select(Decimal).Should().Equal(Salaries.Select(v => (decimal?)v), "the CSV with include_masked has the raw salaries: {0}", csv);
     }
 
     [Test]
     [Rule("SOURCE-RECORD-UNMASK-NEEDS-EDITOR")]
     public async Task Include_masked_needs_editor_and_reveals_nothing_to_an_author_or_viewer()
     {
-        var world = await ProvisionOneAsync();
+        var world = await ProvisionOneAsync(new() { SourceRecords = Masked });
         var id = world["a"].Id;
 
+        // Which refusal code is PERM-DENIED-403's; the rule is the refusal and that no raw value leaks.
         foreach (var role in new[] { "member-viewer", "member-author" })
         {
-            (await SourceRecordsAsync(As(role), id, "?include_masked=true")).ShouldHaveStatus(403, $"for {role} asking for raw masked values (it needs Editor)").ShouldHaveDetail();
-            var csv = (await DownloadAsync(As(role), id, "?include_masked=true")).ShouldHaveStatus(403, $"for {role} downloading raw masked values");
-            csv.Body.Should().NotContain("order_id", "a refused download reveals no rows: {0}", csv);
+            var json = (await SourceRecordsAsync(As(role), id, "?include_masked=true")).ShouldBeRefused($"for {role} asking for raw masked values (it needs Editor)");
+            var csv = (await DownloadAsync(As(role), id, "?include_masked=true")).ShouldBeRefused($"for {role} downloading raw masked values");
+            foreach (var ssn in SsnValues)
+            {
+                json.Body.Should().NotContain(ssn, "a refused read reveals no raw value: {0}", json);
+                csv.Body.Should().NotContain(ssn, "a refused download reveals no raw value: {0}", csv);
+            }
         }
 
-        var masked = (await SourceRecordsAsync(As("member-viewer"), id)).ShouldHaveStatus(200, "for a Viewer without include_masked");
-        masked.Object["records"]!.AsArray().Select(r => r?["ssn"]?.GetValue<string>()).Should().OnlyContain(v => v == WorldBuilder.MaskedValue, "masked fields stay masked: {0}", masked);
+        var raw = (await SourceRecordsAsync(As("member-editor"), id, "?include_masked=true")).ShouldSucceed("for an Editor with include_masked");
+        Read.SourceRowsOf(raw).Column("ssn").Select(Text).Should().Equal(SsnValues, "include_masked returns raw values to an Editor: {0}", raw);
+    }
 
-        var raw = (await SourceRecordsAsync(As("member-editor"), id, "?include_masked=true")).ShouldHaveStatus(200, "for an Editor with include_masked");
-        raw.Object["records"]!.AsArray().Select(r => r?["ssn"]?.GetValue<string>()).Should().NotContain(WorldBuilder.MaskedValue, "include_masked returns raw values: {0}", raw);
+    [Test]
+    [Rule("SOURCE-RECORD-MASK-TEXT")]
+    public async Task A_masked_value_reads_as_eight_asterisks_in_json_and_csv()
+    {
+        var world = await ProvisionOneAsync(new() { SourceRecords = Masked });
+
+        var json = (await SourceRecordsAsync(As("member-viewer"), world["a"].Id)).ShouldSucceed("reading source records");
+        var csv = (await DownloadAsync(As("member-viewer"), world["a"].Id)).ShouldSucceed("downloading source records");
+
+        var rows = Read.SourceRowsOf(json);
+        Precondition(!rows.Column("ssn").Select(Text).Intersect(SsnValues).Any() && !rows.Column("salary").Any(v => v is JsonValue && Decimal(v) is { } d && Salaries.Contains((long)d)),
+            "no raw value showing without include_masked", "SOURCE-RECORD-MASKED-DEFAULT", json);
+        rows.Column("ssn").Concat(rows.Column("salary")).Select(v => v?.ToJsonString()).Should().OnlyContain(v => v == "\"********\"", "a masked value is the string ******** whatever its type: {0}", json);
+        Column(csv, "ssn").Concat(Column(csv, "salary")).Should().OnlyContain(v => v == WorldBuilder.MaskedValue, "the CSV masks the same way: {0}", csv);
     }
 
     [Test]
@@ -181,17 +200,19 @@ public sealed class SourceRecordTests : ConformanceTest
         var editor = As("member-editor");
         var before = (await Run.Provisioning.AuditLogAsync(anomaly.Id)).Count;
 
-        (await SourceRecordsAsync(editor, anomaly.Id, "?include_masked=true")).ShouldHaveStatus(200, "unmasking through the JSON endpoint");
-        (await DownloadAsync(editor, anomaly.Id, "?include_masked=true")).ShouldHaveStatus(200, "unmasking through the CSV download");
+        (await SourceRecordsAsync(editor, anomaly.Id, "?include_masked=true")).ShouldSucceed("unmasking through the JSON endpoint");
+        (await DownloadAsync(editor, anomaly.Id, "?include_masked=true")).ShouldSucceed("unmasking through the CSV download");
 
         var entries = (await Run.Provisioning.AuditLogAsync(anomaly.Id)).Skip(before).Select(e => e!.AsObject()).ToList();
         entries.Should().HaveCount(2, "each unmasked read (JSON and CSV) writes an audit entry: {0}", string.Join(", ", entries.Select(e => e.ToJsonString())));
         foreach (var entry in entries)
         {
-            entry["user_id"]?.GetValue<long>().Should().Be(editor.UserId, "the audit entry names the caller: {0}", entry.ToJsonString());
-            entry["anomaly_id"]?.GetValue<long>().Should().Be(anomaly.Id, "the audit entry names the anomaly: {0}", entry.ToJsonString());
-            entry["action"]?.GetValue<string>().Should().Be("source-record.unmask", "the entry records an unmask: {0}", entry.ToJsonString());
-            (entry["masked_fields"] as JsonArray ?? []).Select(f => f?.GetValue<string>()).Should().BeEquivalentTo(["ssn", "salary"], "the entry names the masked fields accessed: {0}", entry.ToJsonString());
+            Read.RequiredInteger(entry, "user_id", "the audit entry").Should().Be(editor.UserId, "the audit entry names the caller: {0}", entry.ToJsonString());
+            Read.RequiredInteger(entry, "anomaly_id", "the audit entry").Should().Be(anomaly.Id, "the audit entry names the anomaly: {0}", entry.ToJsonString());
+            Read.RequiredString(entry, "action", "the audit entry").Should().Be("source-record.unmask", "the entry records an unmask: {0}", entry.ToJsonString());
+            var fields = Read.RequiredValue(entry, "masked_fields", "the audit entry") as JsonArray;
+            fields.Should().NotBeNull("the audit entry's masked_fields is a list: {0}", entry.ToJsonString());
+            fields!.Select(f => f?.ToJsonString().Trim('"')).Should().BeEquivalentTo(["ssn", "salary"], "the entry names the masked fields accessed: {0}", entry.ToJsonString());
         }
     }
 
@@ -199,26 +220,36 @@ public sealed class SourceRecordTests : ConformanceTest
     [Rule("SOURCE-RECORD-CSV-SAME-ROWS")]
     public async Task The_csv_download_has_the_json_fields_as_header_and_the_same_rows_in_the_same_order()
     {
-        // Values that CSV writers get wrong: decimals, null, booleans, separators, quotes and line breaks.
-        var rows = new List<IReadOnlyDictionary<string, object?>>
-        {
-            new Dictionary<string, object?> { ["id"] = 1, ["name"] = "Lee, Ann", ["amount"] = 1234.5, ["paid"] = true, ["note"] = null },
-            new Dictionary<string, object?> { ["id"] = 2, ["name"] = "Patel \"Bob\"", ["amount"] = 0.125, ["paid"] = false, ["note"] = "line one\nline two" },
-            new Dictionary<string, object?> { ["id"] = 3, ["name"] = "Zoë", ["amount"] = -7, ["paid"] = true, ["note"] = "" },
-        };
-        var anomaly = (await ReadOnlyAnomaliesAsync(1, new() { SourceRecords = new(["id", "name", "amount", "paid", "note"], [], rows) }))[0];
+        var (json, csv) = await AwkwardJsonAndCsvAsync();
 
-        var json = (await SourceRecordsAsync(As("member-viewer"), anomaly.Id)).ShouldHaveStatus(200, "reading the JSON rows");
-        var csv = (await DownloadAsync(As("member-viewer"), anomaly.Id)).ShouldHaveStatus(200, "downloading the CSV rows");
-
-        var fields = (json.Object["fields"] as JsonArray ?? []).Select(f => f!.GetValue<string>()).ToList();
-        var expected = (json.Object["records"] as JsonArray ?? []).Select(r => fields.Select(f => Cell(r?[f])).ToArray()).ToList();
+        var rows = Read.SourceRowsOf(json);
         var (header, csvRows) = ParseCsv(csv);
-        header.Should().Equal(fields, "the CSV header is the JSON fields: {0}", csv);
-        csvRows.Should().HaveSameCount(expected, "the CSV has the JSON's rows: {0}", csv);
-        for (var i = 0; i < expected.Count; i++)
+        header.Should().Equal(rows.Fields, "the CSV header is the JSON fields: {0}", csv);
+        csvRows.Should().HaveSameCount(rows.Rows, "the CSV has the JSON's rows: {0}", csv);
+        for (var i = 0; i < rows.Rows.Count; i++)
         {
-            csvRows[i].Should().Equal(expected[i], "CSV row {0} equals JSON row {0} (null empty, numbers invariant, booleans true/false): {1}", i, csv);
+            for (var f = 0; f < rows.Fields.Count; f++)
+            {
+                // The same value: how a CSV spells null, a number or a boolean is SOURCE-RECORD-CSV-RENDERING's.
+                SameCell(rows.Rows[i].GetValueOrDefault(rows.Fields[f]), csvRows[i][f]).Should().BeTrue(
+                    "CSV row {0} {1} ({2}) holds the JSON row's value {3}: {4}", i, rows.Fields[f], csvRows[i][f], rows.Rows[i].GetValueOrDefault(rows.Fields[f])?.ToJsonString() ?? "null", csv);
+            }
+        }
+    }
+
+    [Test]
+    [Rule("SOURCE-RECORD-CSV-RENDERING")]
+    public async Task The_csv_writes_null_as_an_empty_cell_numbers_as_in_json_and_booleans_as_true_or_false()
+    {
+        var (json, csv) = await AwkwardJsonAndCsvAsync();
+
+        var rows = Read.SourceRowsOf(json);
+        var (_, csvRows) = ParseCsv(csv);
+        Precondition(csvRows.Count == rows.Rows.Count && Enumerable.Range(0, rows.Rows.Count).All(i => rows.Fields.Select((f, c) => SameCell(rows.Rows[i].GetValueOrDefault(f), csvRows[i][c])).All(same => same)),
+            "the CSV holding the JSON's rows and values", "SOURCE-RECORD-CSV-SAME-ROWS", csv);
+        for (var i = 0; i < rows.Rows.Count; i++)
+        {
+            csvRows[i].Should().Equal(rows.Fields.Select(f => Cell(rows.Rows[i].GetValueOrDefault(f))), "CSV row {0} (null empty, numbers invariant, booleans true/false): {1}", i, csv);
         }
     }
 
@@ -228,7 +259,7 @@ public sealed class SourceRecordTests : ConformanceTest
     {
         var anomaly = (await ReadOnlyAnomaliesAsync(1))[0];
 
-        var response = (await DownloadAsync(As("member-viewer"), anomaly.Id)).ShouldHaveStatus(200, "downloading source records");
+        var response = (await DownloadAsync(As("member-viewer"), anomaly.Id)).ShouldSucceed("downloading source records");
 
         (response.ContentType ?? "").Split(';')[0].Trim().Should().BeEquivalentTo("text/csv", "a CSV file is served as text/csv: {0}", response);
     }
@@ -241,10 +272,12 @@ public sealed class SourceRecordTests : ConformanceTest
 
         foreach (var address in new object[] { anomaly.Id, anomaly.Uuid })
         {
-            var response = (await DownloadAsync(As("member-viewer"), address)).ShouldHaveStatus(200, "downloading source records");
-            var disposition = response.Header("Content-Disposition") ?? "";
-            disposition.Should().Contain("attachment", "the download is an attachment: {0}", response);
-            disposition.Should().Contain($"filename=source_records_{anomaly.Id}.csv", "the page names the file source_records_<id>.csv: {0}", response);
+            var response = (await DownloadAsync(As("member-viewer"), address)).ShouldSucceed("downloading source records");
+            // Quoted or not, or as filename* (RFC 6266): the name is what the page gives.
+            var parsed = System.Net.Http.Headers.ContentDispositionHeaderValue.TryParse(response.Header("Content-Disposition"), out var disposition);
+            FailUnless(parsed, "expected a Content-Disposition header that parses (RFC 6266)", response);
+            disposition!.DispositionType.Should().BeEquivalentTo("attachment", "the download is an attachment: {0}", response);
+            (disposition.FileNameStar ?? disposition.FileName?.Trim('"')).Should().Be($"source_records_{anomaly.Id}.csv", "the page names the file source_records_<id>.csv: {0}", response);
         }
     }
 
@@ -252,7 +285,7 @@ public sealed class SourceRecordTests : ConformanceTest
     [Rule("SOURCE-RECORD-CSV-SAME-PARAMS")]
     public async Task Limit_and_include_masked_act_on_the_download_as_on_the_json_endpoint()
     {
-        var world = await ProvisionOneAsync();
+        var world = await ProvisionOneAsync(new() { SourceRecords = MaskedTwelve });
         var id = world["a"].Id;
         var cases = new (string Role, string Query)[]
         {
@@ -264,18 +297,73 @@ public sealed class SourceRecordTests : ConformanceTest
         {
             var json = await SourceRecordsAsync(As(role), id, query);
             var csv = await DownloadAsync(As(role), id, query);
-            csv.Status.Should().Be(json.Status, "the download answers {0} as the JSON endpoint does for {1} as {2}: {3}", query, role, csv);
-            if (json.Status != 200)
+            // Both served or both refused; which refusal code is another rule's.
+            Succeeded(csv).Should().Be(Succeeded(json), "the download is served when the JSON endpoint is, for {0} as {1} (JSON answered {2}): {3}", query, role, json.Status, csv);
+            if (!Succeeded(json))
             {
                 continue;
             }
 
-            // order_id and the masked ssn: the columns whose text the CSV and JSON render alike.
-            var records = json.Object["records"] as JsonArray ?? [];
-            Column(csv, "order_id").Should().Equal(records.Select(r => Cell(r?["order_id"])), "the download has the JSON's rows for {0} as {1}: {2}", query, role, csv);
-            Column(csv, "ssn").Should().Equal(records.Select(r => Cell(r?["ssn"])), "the download masks as the JSON does for {0} as {1}: {2}", query, role, csv);
+            var rows = Read.SourceRowsOf(json);
+            Column(csv, "order_id").Select(Decimal).Should().Equal(rows.Column("order_id").Select(Decimal), "the download has the JSON's rows for {0} as {1}: {2}", query, role, csv);
+            Column(csv, "ssn").Should().Equal(rows.Column("ssn").Select(v => Cell(v)), "the download masks as the JSON does for {0} as {1}: {2}", query, role, csv);
         }
     }
+
+    /// <summary>Twelve rows with a masked ssn.</summary>
+    private static SourceRecordsSpec MaskedTwelve => new(
+        ["order_id", "ssn"],
+        ["ssn"],
+        Enumerable.Range(0, 12).Select(i => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?> { ["order_id"] = i + 1, ["ssn"] = $"900-00-{i:0000}" }).ToList());
+
+    private static readonly List<IReadOnlyDictionary<string, object?>> AwkwardRows =
+    [
+        new Dictionary<string, object?> { ["id"] = 1, ["name"] = "Lee, Ann", ["amount"] = 1234.5, ["paid"] = true, ["note"] = null },
+        new Dictionary<string, object?> { ["id"] = 2, ["name"] = "Patel \"Bob\"", ["amount"] = 0.125, ["paid"] = false, ["note"] = "line one\nline two" },
+        new Dictionary<string, object?> { ["id"] = 3, ["name"] = "Zoë", ["amount"] = -7, ["paid"] = true, ["note"] = "" },
+    ];
+
+    /// <summary>An anomaly whose rows hold what CSV writers get wrong (decimals, null, booleans, separators, quotes, line breaks), read as JSON and as CSV.</summary>
+    private static async Task<(ApiResponse Json, ApiResponse Csv)> AwkwardJsonAndCsvAsync()
+    {
+        var anomaly = (await ReadOnlyAnomaliesAsync(1, new() { SourceRecords = new(["id", "name", "amount", "paid", "note"], [], AwkwardRows) }))[0];
+        return ((await SourceRecordsAsync(As("member-viewer"), anomaly.Id)).ShouldSucceed("reading the JSON rows"),
+            (await DownloadAsync(As("member-viewer"), anomaly.Id)).ShouldSucceed("downloading the CSV rows"));
+    }
+
+    private static void ShouldRevealNoRawValue(SourceRows rows, ApiResponse answer)
+    {
+        rows.Column("ssn").Select(Text).Should().NotContain(SsnValues, "a masked ssn never shows its raw value: {0}", answer);
+        rows.Column("salary").Where(v => v is JsonValue && Decimal(v) is { } d && Salaries.Contains((long)d)).Should().BeEmpty("a masked salary never shows its raw value: {0}", answer);
+    }
+
+    private static bool IsRawSalary(string cell) => Decimal(cell) is { } d && Salaries.Contains((long)d);
+
+    private static bool Succeeded(ApiResponse response) => response.Status is >= 200 and <= 299;
+
+    private static string? Text(JsonNode? value) => value is JsonValue v && v.TryGetValue<string>(out var text) ? text : value?.ToJsonString();
+
+    private static decimal? Decimal(JsonNode? value) =>
+        value is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<decimal>() : Decimal(Text(value));
+
+    private static decimal? Decimal(string? text) =>
+        decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : null;
+
+    /// <summary>Two JSON values are the same value: numbers compared by value, everything else exactly.</summary>
+    private static bool SameValue(JsonNode? expected, JsonNode? actual) =>
+        expected is JsonValue e && e.GetValueKind() == JsonValueKind.Number
+            ? actual is JsonValue a && a.GetValueKind() == JsonValueKind.Number && e.GetValue<decimal>() == a.GetValue<decimal>()
+            : JsonNode.DeepEquals(expected, actual);
+
+    /// <summary>A CSV cell holds a JSON value: null as an empty cell or null, numbers by value, booleans in any case, text exactly.</summary>
+    private static bool SameCell(JsonNode? value, string cell) => value switch
+    {
+        null => cell.Length == 0 || cell.Equals("null", StringComparison.OrdinalIgnoreCase),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => Decimal(cell) == v.GetValue<decimal>(),
+        JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => bool.TryParse(cell, out var b) && b == v.GetValue<bool>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => cell == v.GetValue<string>(),
+        _ => cell == value.ToJsonString(),
+    };
 
     /// <summary>A JSON value as contract-choices.md renders it in a CSV cell.</summary>
     private static string Cell(JsonNode? value) => value switch

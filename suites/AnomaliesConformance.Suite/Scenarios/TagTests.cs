@@ -21,9 +21,9 @@ public sealed class TagTests : ConformanceTest
             .Anomaly("patch", new() { Tags = ["High", "Finance"] })
             .Tag("Urgent"));
 
-        var put = (await PutAsync(As("member-author"), world["put"].Id, $$"""{"tags": ["{{world.Tag("Urgent")}}"]}""")).ShouldHaveStatus(200, "for an Author replacing tags");
+        var put = (await PutAsync(As("member-author"), world["put"].Id, $$"""{"tags": ["{{world.Tag("Urgent")}}"]}""")).ShouldSucceed("for an Author replacing tags");
         var patch = (await PatchAsync(As("member-author"), $$"""[{"id": {{world["patch"].Id}}, "tags": ["{{world.Tag("Finance")}}", "{{world.Tag("Urgent")}}"]}]"""))
-            .ShouldHaveStatus(200, "for a PATCH entry replacing tags");
+            .ShouldSucceed("for a PATCH entry replacing tags");
 
         (await SnapshotAsync(world["put"])).TagNames().Should().Equal([world.Tag("Urgent")], "tags replaces the current set: {0}", put);
         (await SnapshotAsync(world["patch"])).TagNames().Should().Equal(new[] { world.Tag("Finance"), world.Tag("Urgent") }.Order(StringComparer.Ordinal), "the tag left out is removed: {0}", patch);
@@ -35,8 +35,8 @@ public sealed class TagTests : ConformanceTest
     {
         var world = await ProvisionAsync(b => b.Anomaly("put", new() { Tags = ["High", "Finance"] }).Anomaly("patch", new() { Tags = ["High"] }));
 
-        var put = (await PutAsync(As("member-author"), world["put"].Id, """{"tags": []}""")).ShouldHaveStatus(200, "for an Author clearing tags");
-        var patch = (await PatchAsync(As("member-author"), $$"""[{"id": {{world["patch"].Id}}, "tags": []}]""")).ShouldHaveStatus(200, "for a PATCH entry clearing tags");
+        var put = (await PutAsync(As("member-author"), world["put"].Id, """{"tags": []}""")).ShouldSucceed("for an Author clearing tags");
+        var patch = (await PatchAsync(As("member-author"), $$"""[{"id": {{world["patch"].Id}}, "tags": []}]""")).ShouldSucceed("for a PATCH entry clearing tags");
 
         (await SnapshotAsync(world["put"])).TagNames().Should().BeEmpty("tags [] clears the set: {0}", put);
         (await SnapshotAsync(world["patch"])).TagNames().Should().BeEmpty("a PATCH entry's tags [] clears the set: {0}", patch);
@@ -50,13 +50,14 @@ public sealed class TagTests : ConformanceTest
         var world = await ProvisionAsync(b => b.Anomaly("put").Anomaly("patch").Tag("urgent").Tag("Urgent").Tag("High"));
         string[] sent = [world.Tag("Urgent"), world.Tag("High")];
 
-        var put = (await PutAsync(As("member-author"), world["put"].Id, $$"""{"tags": ["{{sent[0]}}", "{{sent[1]}}"]}""")).ShouldHaveStatus(200, "writing tags by name");
-        var patch = (await PatchAsync(As("member-author"), $$"""[{"id": {{world["patch"].Id}}, "tags": ["{{sent[0]}}"]}]""")).ShouldHaveStatus(200, "writing tags by name in a PATCH entry");
+        var put = (await PutAsync(As("member-author"), world["put"].Id, $$"""{"tags": ["{{sent[0]}}", "{{sent[1]}}"]}""")).ShouldSucceed("writing tags by name");
+        var patch = (await PatchAsync(As("member-author"), $$"""[{"id": {{world["patch"].Id}}, "tags": ["{{sent[0]}}"]}]""")).ShouldSucceed("writing tags by name in a PATCH entry");
 
-        var viaPut = (await SnapshotAsync(world["put"]))["global_tags"] as JsonArray ?? [];
-        viaPut.Should().OnlyContain(t => t is JsonObject && t["id"] is JsonValue && t["id"]!.GetValueKind() == JsonValueKind.Number && t["name"] is JsonValue,
-            "global_tags holds {{id, name}} objects: {0}", viaPut.ToJsonString());
-        viaPut.Select(t => t?["name"]?.GetValue<string>()).Should().BeEquivalentTo(sent, "the names read back are exactly the names written: {0}", put);
+        // The page types global_tags as Tag[] and its example shows {id, name}.
+        var viaPut = await SnapshotAsync(world["put"]);
+        var tags = Read.RequiredValue(viaPut, "global_tags", "the anomaly") as JsonArray;
+        FailUnless(tags is not null && tags.All(t => t is JsonObject tag && AnomalyJson.IdOf(tag["id"]) is not null && tag["name"] is JsonValue), "expected global_tags to hold {id, name} objects", put);
+        viaPut.TagNames().Should().BeEquivalentTo(sent, "the names read back are exactly the names written: {0}", put);
         (await SnapshotAsync(world["patch"])).TagNames().Should().Equal([sent[0]], "the PATCH entry's tag is read back by its exact name: {0}", patch);
     }
 
@@ -65,7 +66,7 @@ public sealed class TagTests : ConformanceTest
     public async Task A_tag_name_missing_from_the_catalogue_is_rejected_and_nothing_changes()
     {
         var world = await ProvisionAsync(b => b.Anomaly("put", new() { Tags = ["Keep"] }).Anomaly("patch", new() { Tags = ["Keep"] }).Tag("Known"));
-        var before = await SnapshotsAsync(world);
+        var before = await StatesAsync(world);
         var unknown = world.Tag("Never-Created");
 
         var put = await PutAsync(As("member-author"), world["put"].Id, $$"""{"tags": ["{{world.Tag("Known")}}", "{{unknown}}"]}""");
@@ -83,9 +84,9 @@ public sealed class TagTests : ConformanceTest
         var world = await ProvisionAsync(b => b.Anomaly("put").Anomaly("patch").Tag("High").Tag("Low"));
 
         var put = (await PutAsync(As("member-author"), world["put"].Id, $$"""{"tags": ["{{world.Tag("High")}}", "{{world.Tag("Low")}}", "{{world.Tag("High")}}"]}"""))
-            .ShouldHaveStatus(200, "for tags naming High twice");
+            .ShouldSucceed("for tags naming High twice");
         var patch = (await PatchAsync(As("member-author"), $$"""[{"id": {{world["patch"].Id}}, "tags": ["{{world.Tag("Low")}}", "{{world.Tag("Low")}}"]}]"""))
-            .ShouldHaveStatus(200, "for a PATCH entry naming Low twice");
+            .ShouldSucceed("for a PATCH entry naming Low twice");
 
         (await SnapshotAsync(world["put"])).TagNames().Should().Equal(new[] { world.Tag("High"), world.Tag("Low") }.Order(StringComparer.Ordinal), "a repeated name is applied once: {0}", put);
         (await SnapshotAsync(world["patch"])).TagNames().Should().Equal([world.Tag("Low")], "a repeated name is applied once: {0}", patch);
@@ -99,14 +100,14 @@ public sealed class TagTests : ConformanceTest
             .Anomaly("replaced", new() { Tags = ["Old", "Keep"] })
             .Anomaly("untouched", new() { Tags = ["Old"] })
             .Tag("New"));
-        (await PutAsync(As("member-author"), world["replaced"].Id, $$"""{"tags": ["{{world.Tag("Keep")}}", "{{world.Tag("New")}}"]}""")).ShouldHaveStatus(200, "replacing tags");
+        (await PutAsync(As("member-author"), world["replaced"].Id, $$"""{"tags": ["{{world.Tag("Keep")}}", "{{world.Tag("New")}}"]}""")).ShouldSucceed("replacing tags");
         Precondition((await SnapshotAsync(world["replaced"])).TagNames().SequenceEqual(new[] { world.Tag("Keep"), world.Tag("New") }.Order(StringComparer.Ordinal)),
             "the replacement being applied", "TAGS-REPLACE");
 
-        var byOld = (await ListAsync(As("member-viewer"), ("datastore", world.DatastoreId), ("tag", world.Tag("Old")))).ShouldHaveStatus(200, "filtering by the removed tag");
-        var byNew = (await ListAsync(As("member-viewer"), ("datastore", world.DatastoreId), ("tag", world.Tag("New")))).ShouldHaveStatus(200, "filtering by the added tag");
+        var byOld = (await ListAsync(As("member-viewer"), ("datastore", world.DatastoreId), ("tag", world.Tag("Old")))).ShouldSucceed("filtering by the removed tag");
+        var byNew = (await ListAsync(As("member-viewer"), ("datastore", world.DatastoreId), ("tag", world.Tag("New")))).ShouldSucceed("filtering by the added tag");
 
-        byOld.Object.Items().Select(a => a.Id()).Should().Equal([world["untouched"].Id], "the removed tag no longer matches the replaced anomaly: {0}", byOld);
-        byNew.Object.Items().Select(a => a.Id()).Should().Equal([world["replaced"].Id], "the added tag matches it: {0}", byNew);
+        byOld.ListItems().Select(a => a.Id()).Should().Equal([world["untouched"].Id], "the removed tag no longer matches the replaced anomaly: {0}", byOld);
+        byNew.ListItems().Select(a => a.Id()).Should().Equal([world["replaced"].Id], "the added tag matches it: {0}", byNew);
     }
 }

@@ -105,8 +105,14 @@ public abstract class ConformanceTest
     protected static Task<ApiResponse> GetAnomalyAsync(Actor actor, object idOrUuid, string query = "") =>
         Api.GetAsync(actor, $"/api/anomalies/{idOrUuid}{query}");
 
+    /// <summary>GET the list; "page" and "size" are sent under the target's own parameter names (<see cref="Representation"/>).</summary>
     protected static Task<ApiResponse> ListAsync(Actor actor, params (string Name, object Value)[] query) =>
-        Api.GetAsync(actor, "/api/anomalies" + Query.String(query));
+        Api.GetAsync(actor, "/api/anomalies" + Query.String(query.Select(p => (p.Name switch
+        {
+            "page" => Read.Spelling.PageParam,
+            "size" => Read.Spelling.SizeParam,
+            var name => name,
+        }, p.Value)).ToArray()));
 
     protected static Task<ApiResponse> PutAsync(Actor actor, object idOrUuid, string jsonBody) =>
         Api.SendAsync(actor, HttpMethod.Put, $"/api/anomalies/{idOrUuid}", jsonBody);
@@ -152,20 +158,16 @@ public abstract class ConformanceTest
     protected static Task<ApiResponse> SendOversizedAsync(Actor actor, HttpMethod method, string path, string jsonBody) =>
         Api.SendAsync(actor, method, path, jsonBody, new Dictionary<string, string> { ["Expect"] = "100-continue", ["Connection"] = "close" });
 
-    /// <summary>Every history entry of an anomaly as an Admin reads it (one page of 100, newest first as served).</summary>
-    protected static async Task<List<JsonObject>> HistoryEntriesAsync(ProvisionedAnomaly anomaly)
-    {
-        var history = await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Id}/history?size=100", purpose: ExchangePurpose.Verify);
-        history.ShouldHaveStatus(200, "reading the history back");
-        return history.Object.Items().ToList();
-    }
+    /// <summary>Every history entry of an anomaly as an Admin reads it, walking every page, in the order served.</summary>
+    protected static async Task<List<JsonObject>> HistoryEntriesAsync(ProvisionedAnomaly anomaly) =>
+        (await Read.WalkAsync(Api, Admin, $"/api/anomalies/{anomaly.Id}/history", 100, Read.HistoryEnvelopeRule, ExchangePurpose.Verify)).Items.ToList();
 
-    /// <summary>The anomaly's comments as an Admin reads them, deleted ones included.</summary>
+    /// <summary>The anomaly's comments as an Admin reads them, deleted ones included when asked.</summary>
     protected static async Task<List<JsonObject>> CommentListAsync(ProvisionedAnomaly anomaly, bool includeDeleted = false)
     {
         var comments = await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Id}/comments" + (includeDeleted ? "?include_deleted=true" : ""), purpose: ExchangePurpose.Verify);
         comments.ShouldHaveStatus(200, "reading the comments back");
-        return comments.Array.Select(c => c!.AsObject()).ToList();
+        return comments.Comments().ToList();
     }
 
     /// <summary>The ids of the ticket links an Admin sees on an anomaly, in the order served.</summary>
@@ -173,7 +175,7 @@ public abstract class ConformanceTest
     {
         var links = await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Id}/ticket-links", purpose: ExchangePurpose.Verify);
         links.ShouldHaveStatus(200, "reading the ticket links back");
-        return links.Array.Ids().ToList();
+        return links.Links().Select(Read.LinkId).ToList();
     }
 
     /// <summary>
@@ -209,29 +211,49 @@ public abstract class ConformanceTest
             return WithNumericId(foundByUuid, anomaly);
         }
 
-        throw new TargetErrorException(
-            $"cannot read anomaly {anomaly.Id} back: by id the target answered {byId.Status}, by uuid {byUuid.Status}, neither with that anomaly",
-            byUuid.Exchange);
-    }
-
-    /// <summary>Every anomaly of a world as an Admin sees it, by id, for "nothing changed" comparisons.</summary>
-    protected static async Task<Dictionary<long, JsonObject>> SnapshotsAsync(World world)
-    {
-        var snapshots = new Dictionary<long, JsonObject>();
-        foreach (var anomaly in world.Anomalies.Values)
+        if (TargetTrouble.Of(byId.Exchange) is not null || TargetTrouble.Of(byUuid.Exchange) is not null)
         {
-            snapshots[anomaly.Id] = await SnapshotAsync(anomaly);
+            throw new TargetErrorException(
+                $"cannot read anomaly {anomaly.Id} back: by id the target answered {byId.Status}, by uuid {byUuid.Status}, neither with that anomaly",
+                byUuid.Exchange);
         }
 
-        return snapshots;
+        // Refused by both forms, even to an Admin with include_deleted: the anomaly is gone, which a check that
+        // reads it back (it was to be unchanged, or changed) reports as its own failure.
+        ResponseAssertions.Fail($"expected anomaly {anomaly.Id} to be readable by an Admin (with include_deleted=true), but by id the target answered {byId.Status} and by uuid {byUuid.Status}, neither with that anomaly: it is gone", byUuid);
+        return null!;
     }
 
-    /// <summary>Every anomaly of the world reads back as it did before (refused writes change nothing).</summary>
-    protected static async Task ShouldBeUnchangedAsync(World world, Dictionary<long, JsonObject> before, string because)
+    /// <summary>What "nothing changed" compares: the anomaly's fields as the page lists them, and how many history entries it has.</summary>
+    protected static async Task<AnomalyState> StateAsync(ProvisionedAnomaly anomaly) =>
+        new(AnomalyState.PageFields(await SnapshotAsync(anomaly)), (await HistoryEntriesAsync(anomaly)).Count);
+
+    /// <summary>The state of every anomaly of a world, by id.</summary>
+    protected static async Task<Dictionary<long, AnomalyState>> StatesAsync(World world)
+    {
+        var states = new Dictionary<long, AnomalyState>();
+        foreach (var anomaly in world.Anomalies.Values)
+        {
+            states[anomaly.Id] = await StateAsync(anomaly);
+        }
+
+        return states;
+    }
+
+    /// <summary>The anomaly reads back as before and its history has no new entry (a refused write changes nothing).</summary>
+    protected static async Task ShouldBeUnchangedAsync(ProvisionedAnomaly anomaly, AnomalyState before, string because)
+    {
+        var after = await StateAsync(anomaly);
+        JsonDiff.FirstDifference(before.Fields, after.Fields).Should().BeNull("{0} (anomaly {1} {2})", because, anomaly.Key, anomaly.Id);
+        after.HistoryEntries.Should().Be(before.HistoryEntries, "{0}: no history entry is added (anomaly {1} {2})", because, anomaly.Key, anomaly.Id);
+    }
+
+    /// <summary>Every anomaly of the world reads back as it did before, history included.</summary>
+    protected static async Task ShouldBeUnchangedAsync(World world, Dictionary<long, AnomalyState> before, string because)
     {
         foreach (var anomaly in world.Anomalies.Values)
         {
-            JsonDiff.FirstDifference(before[anomaly.Id], await SnapshotAsync(anomaly)).Should().BeNull("{0} (anomaly {1} {2})", because, anomaly.Key, anomaly.Id);
+            await ShouldBeUnchangedAsync(anomaly, before[anomaly.Id], because);
         }
     }
 
@@ -241,4 +263,20 @@ public abstract class ConformanceTest
         copy["id"] = anomaly.Id;
         return copy;
     }
+}
+
+/// <summary>
+/// An anomaly as "nothing changed" checks compare it: the fields of the page's Anomaly schema it carries
+/// (other keys may be volatile and are not the page's), and the number of entries in its history.
+/// </summary>
+public sealed record AnomalyState(JsonObject Fields, int HistoryEntries)
+{
+    private static readonly string[] PageKeys =
+    [
+        "id", "uuid", "type", "status", "weight", "anomalous_records_count", "description", "created", "fingerprint",
+        "global_tags", "assignees", "failed_checks", "datastore", "container", "partition_scan",
+    ];
+
+    public static JsonObject PageFields(JsonObject anomaly) =>
+        new(PageKeys.Where(anomaly.ContainsKey).Select(k => KeyValuePair.Create(k, anomaly[k]?.DeepClone())));
 }

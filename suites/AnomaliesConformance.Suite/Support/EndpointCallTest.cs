@@ -12,18 +12,13 @@ public abstract class EndpointCallTest : ConformanceTest
     }
 
     /// <summary>
-    /// What a write could have changed, read back as an Admin: the anomaly and, for ticket-link calls, its
-    /// links. Compared before and after a refused write to show that nothing changed.
+    /// What a write could have changed, read back as an Admin: the anomaly's page fields, its history length
+    /// and, for ticket-link calls, its links. Compared before and after a refused write to show that nothing changed.
     /// </summary>
     protected static async Task<string> WriteStateAsync(EndpointCall call, EndpointTarget target)
     {
-        var anomaly = (await SnapshotAsync(target.Anomaly)).ToJsonString();
-        if (!call.TouchesTicketLinks)
-        {
-            return anomaly;
-        }
-
-        var links = await Api.GetAsync(Admin, $"/api/anomalies/{target.Anomaly.Id}/ticket-links", purpose: ExchangePurpose.Verify);
-        return anomaly + "\nticket links: " + links.Body;
+        var state = await StateAsync(target.Anomaly);
+        var text = $"{state.Fields.ToJsonString()}\nhistory entries: {state.HistoryEntries}";
+        return call.TouchesTicketLinks ? text + "\nticket links: " + string.Join(", ", await LinkIdsAsync(target.Anomaly)) : text;
     }
 }

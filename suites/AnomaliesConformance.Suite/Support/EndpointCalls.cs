@@ -61,11 +61,11 @@ public static class EndpointCalls
         new("ticket-links", "listTicketLinks", CallTarget.SharedAnomaly, t => Get($"/api/anomalies/{t.Anomaly.Id}/ticket-links")),
         new("update", "updateAnomaly", CallTarget.OwnOpenAnomaly, t => new(HttpMethod.Put, $"/api/anomalies/{t.Anomaly.Id}", """{"status": "Acknowledged"}""")),
         new("update-description", "updateAnomaly", CallTarget.OwnOpenAnomaly, t => new(
-            HttpMethod.Put, $"/api/anomalies/{t.Anomaly.Id}", $$"""{"status": "Acknowledged", "description": "{{MatrixDescription}}"}""")),
+            HttpMethod.Put, $"/api/anomalies/{t.Anomaly.Id}", $$"""{"description": "{{MatrixDescription}}"}""")),
         new("bulk-update", "bulkUpdateAnomalies", CallTarget.OwnOpenAnomaly, t => new(
             HttpMethod.Patch, "/api/anomalies", $$"""[{"id": {{t.Anomaly.Id}}, "status": "Acknowledged"}]""")),
         new("bulk-update-description", "bulkUpdateAnomalies", CallTarget.OwnOpenAnomaly, t => new(
-            HttpMethod.Patch, "/api/anomalies", $$"""[{"id": {{t.Anomaly.Id}}, "status": "Acknowledged", "description": "{{MatrixDescription}}"}]""")),
+            HttpMethod.Patch, "/api/anomalies", $$"""[{"id": {{t.Anomaly.Id}}, "description": "{{MatrixDescription}}"}]""")),
         new("archive", "deleteAnomaly", CallTarget.OwnOpenAnomaly, t => new(HttpMethod.Delete, $"/api/anomalies/{t.Anomaly.Id}?archive=true&status=Resolved", null)),
         new("hard-delete", "deleteAnomaly", CallTarget.OwnArchivedAnomaly, t => new(HttpMethod.Delete, $"/api/anomalies/{t.Anomaly.Id}?archive=false", null)),
         new("bulk-archive", "bulkDeleteAnomalies", CallTarget.OwnOpenAnomaly, t => new(
