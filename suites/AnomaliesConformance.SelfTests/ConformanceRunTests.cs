@@ -45,6 +45,7 @@ public sealed class ConformanceRunTests
 
         var results = ResultsFile.Load(output);
         results.FailedRules().Should().BeEmpty("no rule fails against the reference server");
+        results.InconclusiveRules().Should().BeEmpty("every rule is judged against the reference server");
         results.Summary["passed"]!.GetValue<int>().Should().BeGreaterThan(30, "the run checks the rules its scenarios cover");
         results.SkippedTestRules().Should().BeSubsetOf(ObservationRules, "only observations end not judged in a clean run; a skipped precondition would hide a check");
         run.StandardOutput.Should().Contain("seed 4242", "the seed is printed so the run can be reproduced");
@@ -116,11 +117,64 @@ public sealed class ConformanceRunTests
         var run = await ChildProcess.RunSuiteAsync(["--reference-fault", fault, "--out", output, "--seed", "4242", .. ReferenceExpectations]);
 
         var results = ResultsFile.Load(output);
-        results.FailedRules().Should().Equal([rule], "fault {0} breaks rule {1} and nothing else: {2}", fault, rule, run);
+        // The fault's rule fails (or, for a fault that answers 5xx, cannot be judged: a target error is never a pass).
+        results.FailedRules().Concat(results.InconclusiveRules().Where(r => r.Id == rule).Select(r => r.Id))
+            .Should().Equal([rule], "fault {0} breaks rule {1} and nothing else: {2}", fault, rule, run);
+        // A check that leans on the broken rule may end not judged, naming that rule; never a target error.
+        results.InconclusiveRules().Where(r => r.Id != rule && !r.Note.StartsWith("not judged:", StringComparison.Ordinal))
+            .Should().BeEmpty("fault {0} leaves other rules judged or blocked by a named rule: {1}", fault, run);
         var level = results.Rule(rule)["level"]!.GetValue<string>();
         run.ExitCode.Should().Be(level == "MUST" ? 1 : 0, "a failed MUST rule makes the run exit 1, a failed SHOULD rule does not");
         run.StandardOutput.Should().Contain(rule, "the console names the broken rule");
         results.Document["reference_faults"]!.AsArray().Select(f => f!.GetValue<string>()).Should().Equal([fault]);
+    }
+
+    /// <summary>
+    /// A server that deviates only where the page is silent is MUST-conformant: with the fault of every SHOULD
+    /// rule on at once (each the other defensible choice, or a deviation the page does not rule out), every
+    /// MUST rule still passes, and each of those SHOULD rules fails or ends inconclusive naming what blocked it.
+    /// The target's own spelling of a changeset key is declared, as a vendor's profile would.
+    /// </summary>
+    [Test]
+    public async Task With_the_fault_of_every_should_rule_on_at_once_every_must_rule_still_passes()
+    {
+        var catalogue = AnomaliesConformance.Core.Catalogue.RuleCatalogue.Load(Repository.Specs("rules.yaml"));
+        var shouldFaults = FaultList.Load().Where(f => catalogue.Find(f.Rule) is { IsMust: false }).ToList();
+        var output = TempDirectory.Create("every-should-fault");
+
+        var run = await ChildProcess.RunSuiteAsync([
+            "--reference-fault", string.Join(",", shouldFaults.Select(f => f.Name)), "--out", output, "--seed", "4242",
+            "--representation", "history_tags_key=tags", .. ReferenceExpectations]);
+
+        var results = ResultsFile.Load(output);
+        var must = results.Document["rules"]!.AsArray().Select(r => r!.AsObject()).Where(r => r["level"]!.GetValue<string>() == "MUST").ToList();
+        must.Where(r => r["verdict"]!.GetValue<string>() != "passed")
+            .Select(r => $"{r["id"]}: {r["verdict"]} {r["note"]}")
+            .Should().BeEmpty("a deviation where the page is silent never fails or blocks a MUST rule ({0} faults on): {1}", shouldFaults.Count, run);
+        // Blocked by a named rule ("not judged: ..."), or by the exchange a fault answers with a 5xx ("target error").
+        foreach (var rule in shouldFaults.Select(f => f.Rule).Distinct())
+        {
+            var verdict = results.Rule(rule);
+            var note = verdict["note"]?.GetValue<string>() ?? "";
+            (verdict["verdict"]!.GetValue<string>() == "failed"
+                || (verdict["verdict"]!.GetValue<string>() == "inconclusive" && (note.StartsWith("not judged:", StringComparison.Ordinal) || note.StartsWith("target error", StringComparison.Ordinal))))
+                .Should().BeTrue("SHOULD rule {0}, whose fault is on, fails or names what blocked it; it is {1}: {2}", rule, verdict["verdict"], note);
+        }
+
+        run.ExitCode.Should().Be(0, "only SHOULD rules fail, so the target is conformant: {0}", run);
+    }
+
+    [Test]
+    public void The_fault_table_of_the_reference_servers_readme_is_the_servers_list_of_faults()
+    {
+        var readme = File.ReadAllLines(Path.Combine(Repository.Root, "fixtures", "ReferenceServer", "README.md"));
+        var start = Array.IndexOf(readme, "| fault | rule | deviation |");
+        var rows = readme.Skip(start + 2).TakeWhile(l => l.StartsWith('|')).ToList();
+
+        start.Should().BeGreaterThan(0, "the README has a fault table");
+        rows.Should().Equal(
+            AnomaliesConformance.ReferenceServer.Faults.All.Select(f => $"| `{f.Name}` | `{f.Rule}` | {f.Description} |"),
+            "the README lists every fault, its rule and its deviation as the server declares them");
     }
 
     [Test]
@@ -237,9 +291,15 @@ internal sealed class ResultsFile(JsonObject document)
     public static ResultsFile Load(string directory) =>
         new(JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "results.json")))!.AsObject());
 
-    public IEnumerable<string> FailedRules() => Document["rules"]!.AsArray()
-        .Where(r => r!["verdict"]!.GetValue<string>() is "failed" or "inconclusive")
-        .Select(r => r!["id"]!.GetValue<string>());
+    public IEnumerable<string> FailedRules() => Rules("failed").Select(r => r["id"]!.GetValue<string>());
+
+    /// <summary>The rules no check could judge, each with why (the first inconclusive test's message).</summary>
+    public IEnumerable<(string Id, string Note)> InconclusiveRules() =>
+        Rules("inconclusive").Select(r => (r["id"]!.GetValue<string>(), r["note"]?.GetValue<string>() ?? ""));
+
+    private IEnumerable<JsonObject> Rules(string verdict) => Document["rules"]!.AsArray()
+        .Select(r => r!.AsObject())
+        .Where(r => r["verdict"]!.GetValue<string>() == verdict);
 
     /// <summary>The rules of the tests that ended skipped (not judged).</summary>
     public IEnumerable<string> SkippedTestRules() => Document["tests"]!.AsArray()

@@ -39,6 +39,37 @@ public sealed class TargetProfileTests
     }
 
     [Test]
+    public void A_profile_declares_the_targets_representation_and_an_unknown_key_is_named_with_its_line()
+    {
+        var good = Write("""
+            version: 1
+            target: {base_url: "http://127.0.0.1:1/"}
+            fixtures:
+              mode: provisioning
+              provisioning_key: {value: k}
+            representation:
+              comment_text_key: text
+              page_param: p
+            """);
+        var bad = Write("""
+            version: 1
+            target: {base_url: "http://127.0.0.1:1/"}
+            fixtures:
+              mode: provisioning
+              provisioning_key: {value: k}
+            representation:
+              comment_key: text
+              page_param: two words
+            """);
+
+        TargetProfileLoader.Load(good, Environment.GetValueOrDefault).Representation.Should().BeEquivalentTo(
+            new Dictionary<string, string> { ["comment_text_key"] = "text", ["page_param"] = "p" });
+        var problems = ((Action)(() => TargetProfileLoader.Load(bad, Environment.GetValueOrDefault))).Should().Throw<ConfigurationException>().Which.Message.Split('\n');
+        problems.Should().Contain(p => p.Contains($"{bad}:7: representation.comment_key") && p.Contains("comment_text_key"), "an unknown key names the known ones");
+        problems.Should().Contain(p => p.Contains($"{bad}:8: representation.page_param"), "a value with spaces is no parameter name");
+    }
+
+    [Test]
     public void Every_problem_of_a_manifest_is_reported_with_its_line_and_field()
     {
         var path = Write("""
