@@ -41,26 +41,17 @@ public sealed class TargetProfileTests
     [Test]
     public void A_profile_declares_the_targets_representation_and_an_unknown_key_is_named_with_its_line()
     {
-        var good = Write("""
+        const string Header = """
             version: 1
             target: {base_url: "http://127.0.0.1:1/"}
             fixtures:
               mode: provisioning
               provisioning_key: {value: k}
             representation:
-              comment_text_key: text
-              page_param: p
-            """);
-        var bad = Write("""
-            version: 1
-            target: {base_url: "http://127.0.0.1:1/"}
-            fixtures:
-              mode: provisioning
-              provisioning_key: {value: k}
-            representation:
-              comment_key: text
-              page_param: two words
-            """);
+
+            """;
+        var good = Write(Header + "  comment_text_key: text\n  page_param: p\n");
+        var bad = Write(Header + "  comment_key: text\n  page_param: two words\n");
 
         TargetProfileLoader.Load(good, Environment.GetValueOrDefault).Representation.Should().BeEquivalentTo(
             new Dictionary<string, string> { ["comment_text_key"] = "text", ["page_param"] = "p" });

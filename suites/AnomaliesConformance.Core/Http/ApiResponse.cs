@@ -69,6 +69,27 @@ public sealed class ApiResponse(Exchange exchange, string? contentType, string b
         }
     }
 
+    /// <summary>
+    /// The body as JSON when it is readable JSON (complete, parsing, labelled JSON or unlabelled), else null: for
+    /// checks whose rule is the answer's form itself (ERRORS-DETAIL), where a body that is not JSON is the failure.
+    /// </summary>
+    public JsonNode? JsonOrNull()
+    {
+        if (BodyCut || (ContentType is { } type && !IsJsonMediaType(type)))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(Body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     public JsonObject Object => Json as JsonObject ?? throw new TargetErrorException(
         $"{Exchange.Method} {Exchange.Url} answered {Status} with JSON that is not an object", Exchange);
 

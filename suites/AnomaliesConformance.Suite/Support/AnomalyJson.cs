@@ -46,9 +46,6 @@ public static class AnomalyJson
 
     public static IEnumerable<long> Ids(this IEnumerable<JsonNode?> items) => items.Select(i => i!.Id());
 
-    private static T Unreadable<T>(JsonObject anomaly, string key, string expected)
-    {
-        NUnit.Framework.Assert.Fail($"expected the anomaly's {key} to be {expected}: {anomaly[key]?.ToJsonString()}");
-        return default!;
-    }
+    private static T Unreadable<T>(JsonObject anomaly, string key, string expected) =>
+        Read.Fail<T>($"expected the anomaly's {key} to be {expected}", anomaly);
 }

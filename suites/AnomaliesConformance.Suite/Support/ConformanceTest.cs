@@ -166,7 +166,7 @@ public abstract class ConformanceTest
     protected static async Task<List<JsonObject>> CommentListAsync(ProvisionedAnomaly anomaly, bool includeDeleted = false)
     {
         var comments = await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Id}/comments" + (includeDeleted ? "?include_deleted=true" : ""), purpose: ExchangePurpose.Verify);
-        comments.ShouldHaveStatus(200, "reading the comments back");
+        comments.ShouldSucceed("reading the comments back");
         return comments.Comments().ToList();
     }
 
@@ -174,7 +174,7 @@ public abstract class ConformanceTest
     protected static async Task<List<long>> LinkIdsAsync(ProvisionedAnomaly anomaly)
     {
         var links = await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Id}/ticket-links", purpose: ExchangePurpose.Verify);
-        links.ShouldHaveStatus(200, "reading the ticket links back");
+        links.ShouldSucceed("reading the ticket links back");
         return links.Links().Select(Read.LinkId).ToList();
     }
 
@@ -200,13 +200,13 @@ public abstract class ConformanceTest
     protected static async Task<JsonObject> SnapshotAsync(ProvisionedAnomaly anomaly)
     {
         var byId = await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Id}?include_deleted=true", purpose: ExchangePurpose.Verify);
-        if (byId.Status == 200 && byId.Json is JsonObject foundById && AnomalyJson.IdOf(foundById["id"]) == anomaly.Id)
+        if (byId.Status is >= 200 and <= 299 && byId.Json is JsonObject foundById && AnomalyJson.IdOf(foundById["id"]) == anomaly.Id)
         {
             return WithNumericId(foundById, anomaly);
         }
 
         var byUuid = await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Uuid}?include_deleted=true", purpose: ExchangePurpose.Verify);
-        if (byUuid.Status == 200 && byUuid.Json is JsonObject foundByUuid && string.Equals(foundByUuid.Uuid(), anomaly.Uuid, StringComparison.OrdinalIgnoreCase))
+        if (byUuid.Status is >= 200 and <= 299 && byUuid.Json is JsonObject foundByUuid && string.Equals(foundByUuid.Uuid(), anomaly.Uuid, StringComparison.OrdinalIgnoreCase))
         {
             return WithNumericId(foundByUuid, anomaly);
         }

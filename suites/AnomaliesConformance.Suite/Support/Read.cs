@@ -68,7 +68,7 @@ public static class Read
             return new Page(Objects(bare, response), null, Enveloped: false);
         }
 
-        var envelope = (JsonObject)json;
+        var envelope = json as JsonObject ?? Fail<JsonObject>("expected a collection: a JSON array or an object holding one", json, response);
         var items = envelope[Spelling.PageItemsKey] as JsonArray
             ?? ItemsAliases.Select(k => envelope[k]).OfType<JsonArray>().FirstOrDefault()
             ?? SingleArray(envelope);
@@ -129,7 +129,7 @@ public static class Read
 
     /// <summary>A ticket link's own id (id, or link_id): the page's DELETE path names it.</summary>
     public static long LinkId(JsonObject link) =>
-        AnomalyJson.IdOf(link["id"] ?? link["link_id"]) ?? Blocked<long>(ShapeRule, "the id of a ticket link " + link.ToJsonString(), "page_items_key");
+        AnomalyJson.IdOf(link["id"] ?? link["link_id"]) ?? Blocked<long>(ShapeRule, "the id of a ticket link " + link.ToJsonString(), null);
 
     // --- the anomaly ----------------------------------------------------------------------------------
 
@@ -192,15 +192,15 @@ public static class Read
     {
         JsonObject user when AnomalyJson.IdOf(user["id"]) is { } id => id,
         _ when AnomalyJson.IdOf(comment["user_id"] ?? comment["user"]) is { } id => id,
-        _ => Blocked<long>(ShapeRule, "the author of a comment " + comment.ToJsonString(), "comment_text_key"),
+        _ => Blocked<long>(ShapeRule, "the author of a comment " + comment.ToJsonString(), null),
     };
 
     /// <summary>The users a comment mentions: mentioned_user_ids, or mentions as ids or {id} objects.</summary>
     public static long[] Mentions(JsonObject comment) => (comment["mentioned_user_ids"] ?? comment["mentions"]) switch
     {
         JsonArray list => list.Select(m => (m is JsonObject o ? AnomalyJson.IdOf(o["id"]) : AnomalyJson.IdOf(m))
-            ?? Blocked<long>(ShapeRule, "a mentioned user of a comment " + comment.ToJsonString(), "comment_text_key")).Order().ToArray(),
-        _ => Blocked<long[]>(ShapeRule, "the mentioned users of a comment " + comment.ToJsonString(), "comment_text_key"),
+            ?? Blocked<long>(ShapeRule, "a mentioned user of a comment " + comment.ToJsonString(), null)).Order().ToArray(),
+        _ => Blocked<long[]>(ShapeRule, "the mentioned users of a comment " + comment.ToJsonString(), null),
     };
 
     // --- source records -------------------------------------------------------------------------------
@@ -251,11 +251,13 @@ public static class Read
     // --- verdicts -------------------------------------------------------------------------------------
 
     /// <summary>Inconclusive: the check cannot find what it needs in the answer, a shape rule's concern.</summary>
-    public static void Blocked(string shapeRule, string what, string representationKey, ApiResponse? answer = null) =>
-        Assert.Inconclusive($"not judged: {what} could not be read ({shapeRule} judges the shape; a target that spells it otherwise declares --representation {representationKey}=NAME)"
+    /// <param name="representationKey">The key a target that spells it otherwise declares, or null where none can be declared.</param>
+    public static void Blocked(string shapeRule, string what, string? representationKey, ApiResponse? answer = null) =>
+        Assert.Inconclusive($"not judged: {what} could not be read ({shapeRule} judges the shape"
+            + (representationKey is null ? ")" : $"; a target that spells it otherwise declares --representation {representationKey}=NAME)")
             + (answer is null ? "" : $"\n{answer}"));
 
-    public static T Blocked<T>(string shapeRule, string what, string representationKey, ApiResponse? answer = null)
+    public static T Blocked<T>(string shapeRule, string what, string? representationKey, ApiResponse? answer = null)
     {
         Blocked(shapeRule, what, representationKey, answer);
         return default!;
@@ -271,7 +273,8 @@ public static class Read
         Assert.Fail($"{expectation}: {Shorten(item.ToJsonString())}");
     }
 
-    private static T Fail<T>(string expectation, JsonNode item, ApiResponse? answer = null)
+    /// <summary>Fails the check with the expectation and the object (or the answer) that contradicted it.</summary>
+    public static T Fail<T>(string expectation, JsonNode item, ApiResponse? answer = null)
     {
         Fail(expectation, item, answer);
         return default!;
