@@ -42,14 +42,21 @@ public sealed partial class ListTests
     [Rule("LIST-SEARCH-ID")]
     public async Task Search_finds_an_anomaly_by_its_id_or_its_uuid()
     {
-        var world = await ProvisionAsync(b => b.Anomaly("a").Anomaly("b").Anomaly("c"));
+        // Messages without digits, so only the id or the uuid can match a numeric search.
+        var world = await ProvisionAsync(b => b
+            .Anomaly("a", Checks(Check(message: "no value where one was due")))
+            .Anomaly("b", Checks(Check(message: "no value where one was due")))
+            .Anomaly("c", Checks(Check(message: "no value where one was due"))));
         var a = world["a"];
 
         var byId = (await ListAsync(Viewer, ("datastore", world.DatastoreId), ("search", a.Id))).ShouldSucceed("searching by numeric id");
         KeysOf(world, byId).Should().Contain("a", "search finds an anomaly by its decimal id: {0}", byId);
         // "Substring match on the anomaly message or ID": a part of the id finds it too.
+        // The longest proper part of the id that its uuid does not hold, so only the id can match it.
         var digits = a.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var part = digits.Length > 1 ? digits[1..] : digits;
+        var part = Enumerable.Range(1, Math.Max(0, digits.Length - 1)).Reverse()
+            .SelectMany(length => Enumerable.Range(0, digits.Length - length + 1).Select(start => digits.Substring(start, length)))
+            .FirstOrDefault(p => !a.Uuid.Contains(p, StringComparison.Ordinal)) ?? digits;
         var byPart = (await ListAsync(Viewer, ("datastore", world.DatastoreId), ("search", part))).ShouldSucceed("searching by a part of the numeric id");
         KeysOf(world, byPart).Should().Contain("a", "search={0} is a substring of id {1}: {2}", part, a.Id, byPart);
 
