@@ -23,12 +23,14 @@ fi
 # Spectral (the OpenAPI lint the tests run) comes from npm at the version package-lock.json pins.
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
 dotnet tool restore >/dev/null
-dotnet build AnomaliesConformance.sln -nologo -v quiet
+# The build configuration is the caller's choice (CONFIGURATION=Release); nothing below assumes one.
+configuration=${CONFIGURATION:-Debug}
+dotnet build AnomaliesConformance.sln -c "$configuration" -nologo -v quiet
 
 results=artifacts/test-results
 rm -rf "$results"
 status=0
-dotnet test suites/AnomaliesConformance.SelfTests/AnomaliesConformance.SelfTests.csproj --no-build -nologo \
+dotnet test suites/AnomaliesConformance.SelfTests/AnomaliesConformance.SelfTests.csproj -c "$configuration" --no-build -nologo \
   --logger "trx;LogFileName=selftests.trx" --logger "console;verbosity=normal" \
   --results-directory "$results" "$@" || status=$?
 

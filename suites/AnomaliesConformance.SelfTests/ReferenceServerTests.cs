@@ -135,6 +135,62 @@ public sealed class ReferenceServerTests
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
 
+    [TestCase(null, "uuid-lookup-broken", HttpStatusCode.Forbidden, TestName = "A fault header without the provisioning key is refused")]
+    [TestCase("wrong-key", "uuid-lookup-broken", HttpStatusCode.Forbidden, TestName = "A fault header with a wrong provisioning key is refused")]
+    [TestCase(Key, "no-such-fault", HttpStatusCode.BadRequest, TestName = "A fault header naming no fault is refused")]
+    public async Task A_fault_header_is_honoured_only_with_the_provisioning_key_and_a_known_fault(string? key, string fault, HttpStatusCode expected)
+    {
+        using var response = await GetByUuidAsync(key, fault, probe: null);
+
+        response.StatusCode.Should().Be(expected);
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>().Should().Contain("X-Reference-", "the refusal names the header");
+    }
+
+    [Test]
+    public async Task A_fault_header_turns_the_fault_on_for_that_request_only_and_a_probe_records_the_faults_it_reached()
+    {
+        using (var faulted = await GetByUuidAsync(Key, "uuid-lookup-broken", probe: "selftest probe ¿1"))
+        {
+            faulted.StatusCode.Should().Be(HttpStatusCode.NotFound, "uuid-lookup-broken answers 404 for a UUID, on this request");
+        }
+
+        using (var clean = await GetByUuidAsync(key: null, fault: null, probe: null))
+        {
+            clean.StatusCode.Should().Be(HttpStatusCode.OK, "the next request without the header runs faithfully");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/_provisioning/fault-gates");
+        request.Headers.Add("X-Provisioning-Key", Key);
+        using var response = await http.SendAsync(request);
+        var gates = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        gates["reached_by_check"]!["selftest probe ¿1"]!.AsArray().Select(f => f!.GetValue<string>())
+            .Should().Contain("uuid-lookup-broken", "the probe names the check whose request reached the fault's code");
+        gates["faults"]!.AsArray().Should().HaveCount(AnomaliesConformance.ReferenceServer.Faults.All.Count, "the declarations come with the gates");
+    }
+
+    private async Task<HttpResponseMessage> GetByUuidAsync(string? key, string? fault, string? probe)
+    {
+        var uuid = JsonNode.Parse(await GetAnomalyJsonAsync())!["uuid"]!.GetValue<string>();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/anomalies/{uuid}");
+        request.Headers.Authorization = new("Bearer", adminToken);
+        if (key is not null)
+        {
+            request.Headers.Add("X-Provisioning-Key", key);
+        }
+
+        if (fault is not null)
+        {
+            request.Headers.Add("X-Reference-Fault", fault);
+        }
+
+        if (probe is not null)
+        {
+            request.Headers.Add("X-Reference-Probe", Uri.EscapeDataString(probe));
+        }
+
+        return await http.SendAsync(request);
+    }
+
     [Test]
     public async Task Provisioning_is_off_without_a_key_and_data_survives_a_restart()
     {

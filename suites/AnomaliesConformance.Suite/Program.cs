@@ -43,13 +43,14 @@ var specFromTarget = new Option<string?>("--spec-from-target")
 var referenceOpenApi = new Option<string?>("--reference-openapi") { HelpName = "FILE", Description = "Have the embedded reference server publish this file as its OpenAPI description (GET /api/openapi.json) instead of specs/anomalies.openapi.yaml" };
 var strictSchema = new Option<bool>("--strict-schema") { Description = "Fail, instead of warn about, response properties the OpenAPI document does not describe" };
 var readOnly = new Option<bool>("--read-only") { Description = "Run only the checks that send nothing but GETs (effect read); the others are listed as not run" };
+var faultMatrix = new Option<bool>("--fault-matrix") { Description = "Prove each reference fault (or each --reference-fault) fails its rule, all on one embedded server that takes the fault per request; writes fault-matrix.json" };
 var fuzz = new Option<int>("--fuzz") { Description = "Also send N random valid and invalid requests per operation, generated from the schemas (0: off)", DefaultValueFactory = _ => 0 };
 
 var root = new RootCommand("Checks an Anomalies API target against specs/rules.yaml and writes reports/latest/.")
 {
     target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, retries, rateLimit, specs, referenceServer, expectations, representation,
     image, imagePort, imageEnvironment, profile, keepFixtures, sweep, tests, waivers, replay, secretEnv, serverCoverage, spec, strictSchema, fuzz, readOnly,
-    specFromTarget, referenceOpenApi,
+    specFromTarget, referenceOpenApi, faultMatrix,
 };
 
 // Everything printed goes through the redactor the run registers its tokens with.
@@ -168,6 +169,11 @@ RunSettings Settings(ReplayPlan? replayPlan)
     if (replayPlan is not null && parse.GetValue(seed) is not null)
     {
         throw new ConfigurationException("--replay uses the seed of the run it replays; leave out --seed");
+    }
+
+    if (parse.GetValue(faultMatrix) && (external is not null || targetProfile?.Manifest is not null || parse.GetValue(readOnly) || parse.GetValue(serverCoverage)))
+    {
+        throw new ConfigurationException("--fault-matrix runs against the embedded reference server with fixtures of its own; it cannot be combined with --target, --image, a manifest, --read-only or --server-coverage");
     }
 
     if (external is not null && faults.Count > 0)
@@ -299,6 +305,7 @@ RunSettings Settings(ReplayPlan? replayPlan)
         StrictSchema = parse.GetValue(strictSchema),
         FuzzRequests = parse.GetValue(fuzz),
         ReadOnly = parse.GetValue(readOnly),
+        FaultMatrix = parse.GetValue(faultMatrix),
     };
 }
 

@@ -54,6 +54,12 @@ public sealed class ApiClient : IDisposable
 
     public RequestPolicy Policy => policy;
 
+    /// <summary>
+    /// Fault-matrix routing (embedded reference server only): the headers that choose this client's reference
+    /// fault per request, or record which faults each check reaches. Null in every ordinary run.
+    /// </summary>
+    public ReferenceFaultRouting? FaultRouting { get; init; }
+
     public Task<ApiResponse> GetAsync(Actor actor, string pathAndQuery, CancellationToken ct = default, string purpose = ExchangePurpose.Act) =>
         SendAsync(actor, HttpMethod.Get, pathAndQuery, null, null, ct, purpose);
 
@@ -109,6 +115,9 @@ public sealed class ApiClient : IDisposable
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
+        var testId = ExchangeRecorder.CurrentTestId();
+        FaultRouting?.Apply(request.Headers, testId);
+
         if (jsonBody is not null)
         {
             request.Content = new StringContent(jsonBody, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
@@ -121,7 +130,7 @@ public sealed class ApiClient : IDisposable
         var exchange = new Exchange
         {
             Sequence = 0,
-            TestId = ExchangeRecorder.CurrentTestId(),
+            TestId = testId,
             Actor = actor.Label,
             Purpose = purpose,
             Attempt = attempt,

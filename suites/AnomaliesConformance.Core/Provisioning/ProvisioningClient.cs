@@ -38,6 +38,10 @@ public sealed class ProvisioningClient(ApiClient api, string key)
     public async Task<JsonArray> AuditLogAsync(long anomalyId, CancellationToken ct = default) =>
         (await SendAsync(HttpMethod.Get, $"/api/_provisioning/audit-log?anomaly_id={anomalyId}", null, 200, ExchangePurpose.Verify, ct)).Array;
 
+    /// <summary>The embedded reference server's fault gates: which faults' code each probed check reached.</summary>
+    public async Task<JsonObject> FaultGatesAsync(CancellationToken ct = default) =>
+        (await SendAsync(HttpMethod.Get, "/api/_provisioning/fault-gates", null, 200, ExchangePurpose.Verify, ct)).Object;
+
     private static string Preview(string body) => body.Length <= 500 ? body : body[..500] + $"... ({body.Length} chars)";
 
     private async Task<ApiResponse> SendAsync(HttpMethod method, string path, JsonObject? body, int expected, string purpose, CancellationToken ct)

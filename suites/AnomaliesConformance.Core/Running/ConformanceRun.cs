@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AnomaliesConformance.Core.Catalogue;
 using AnomaliesConformance.Core.Http;
 using AnomaliesConformance.Core.Provisioning;
@@ -21,6 +22,9 @@ public sealed class ConformanceRun(
     IReadOnlyDictionary<string, Actor> cast)
 {
     private static ConformanceRun? current;
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<object>>> shared = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> sharedUsers = new(StringComparer.Ordinal);
 
     /// <summary>True inside a run; false where the suite's tests are only discovered (the self-tests).</summary>
     public static bool IsInstalled => current is not null;
@@ -60,6 +64,27 @@ public sealed class ConformanceRun(
         Cast.ToDictionary(c => c.Key, c => c.Value.UserId ?? throw new InvalidOperationException($"{c.Key} has no user id"));
 
     public static void Install(ConformanceRun run) => current = run;
+
+    /// <summary>
+    /// A fixture the run's checks share, created once per run (not once per process: two runs never see each
+    /// other's), outside any one check's cancellation, its exchanges recorded under <paramref name="scope"/>.
+    /// Every check that asks is remembered as a user of it (<see cref="SharedFixtureUsers"/>).
+    /// </summary>
+    public async Task<T> SharedAsync<T>(string scope, Func<Task<T>> create)
+        where T : class
+    {
+        sharedUsers.GetOrAdd(scope, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(ExchangeRecorder.CurrentTestId(), 0);
+        var fixture = shared.GetOrAdd(scope, _ => new Lazy<Task<object>>(() => Task.Run(async () =>
+        {
+            using var named = ExchangeRecorder.Scope(scope);
+            return (object)await create();
+        })));
+        return (T)await fixture.Value;
+    }
+
+    /// <summary>The checks that used each shared fixture: what the fixture's setup does reaches all of them.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyCollection<string>> SharedFixtureUsers =>
+        sharedUsers.ToDictionary(s => s.Key, s => (IReadOnlyCollection<string>)s.Value.Keys.ToList(), StringComparer.Ordinal);
 
     /// <summary>
     /// A cast member; inconclusive (not failed) when the target could not provision the cast or the profile's

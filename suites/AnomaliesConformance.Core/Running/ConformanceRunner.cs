@@ -61,7 +61,11 @@ public static class ConformanceRunner
         console.WriteLine($"Target: {target}");
 
         using var recorder = new ExchangeRecorder(Path.Combine(settings.OutputDirectory, "exchanges.ndjson"), redactor);
-        using var api = new ApiClient(target, recorder, redactor, settings.RequestPolicy);
+        using var api = new ApiClient(target, recorder, redactor, settings.RequestPolicy)
+        {
+            // The fault matrix's clean pass is its probe: each request names its check.
+            FaultRouting = settings.FaultMatrix ? new ReferenceFaultRouting(provisioningKey, null, Probe: true) : null,
+        };
         using var ledger = new RunLedger(Path.Combine(settings.OutputDirectory, "ledger.ndjson"), settings.RunId, target);
         recorder.Observer = ledger.Observe;
         try
@@ -147,6 +151,11 @@ public static class ConformanceRunner
                 : $"no test matches {string.Join(" and ", new[] { settings.RuleFilter.Count > 0 ? $"rule(s) {string.Join(", ", settings.RuleFilter)}" : null, settings.TestFilter.Count > 0 ? $"test(s) {string.Join(", ", settings.TestFilter)}" : null }.OfType<string>())}");
         }
 
+        if (settings.FaultMatrix)
+        {
+            await new FaultMatrix(run, suite, provisioningKey).RunAsync(outcomes, console);
+        }
+
         if (settings.ReadOnly)
         {
             console.WriteLine($"Read-only run: {outcomes.Count(o => o.Effect != Effects.Name(CheckEffect.Read))} checks that write were not run (listed as skipped)");
@@ -188,7 +197,7 @@ public static class ConformanceRunner
             settings.Seed,
             started,
             clock.Elapsed,
-            settings.ReferenceFaults,
+            settings.FaultMatrix ? [] : settings.ReferenceFaults,
             contract.Info.Version,
             run.Findings,
             waivers,
@@ -229,10 +238,12 @@ public static class ConformanceRunner
     private static async Task<ReferenceServerProcess> StartReferenceServerAsync(RunSettings settings, string? instrumentedDll, string provisioningKey, TextWriter console)
     {
         var dll = instrumentedDll ?? ReferenceServerProcess.LocateDll(settings.ReferenceServerDll);
-        var server = await ReferenceServerProcess.StartAsync(dll, provisioningKey, settings.ReferenceFaults, TimeSpan.FromSeconds(60), openApiFile: settings.ReferenceOpenApiFile);
-        console.WriteLine(settings.ReferenceFaults.Count == 0
+        // The fault matrix starts the server clean and gives each request its fault.
+        var faults = settings.FaultMatrix ? [] : settings.ReferenceFaults;
+        var server = await ReferenceServerProcess.StartAsync(dll, provisioningKey, faults, TimeSpan.FromSeconds(60), openApiFile: settings.ReferenceOpenApiFile);
+        console.WriteLine(faults.Count == 0
             ? "Started the embedded reference server"
-            : $"Started the embedded reference server with faults: {string.Join(", ", settings.ReferenceFaults)}");
+            : $"Started the embedded reference server with faults: {string.Join(", ", faults)}");
         if (settings.ReferenceOpenApiFile is not null)
         {
             console.WriteLine($"It publishes {settings.ReferenceOpenApiFile} as its OpenAPI description");

@@ -15,7 +15,8 @@ namespace AnomaliesConformance.Core.Running;
 public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgress progress)
 {
     /// <param name="readOnly">Run only checks whose effect is read; the selected others are reported skipped, not run.</param>
-    public IReadOnlyList<TestOutcome> Run(Assembly suite, IReadOnlyList<string> ruleFilter, IReadOnlyList<string> testFilter, int workers, int seed, bool readOnly = false)
+    /// <param name="onlyTests">When given, only the tests with these full names run (the fault matrix's selection).</param>
+    public IReadOnlyList<TestOutcome> Run(Assembly suite, IReadOnlyList<string> ruleFilter, IReadOnlyList<string> testFilter, int workers, int seed, bool readOnly = false, IReadOnlySet<string>? onlyTests = null)
     {
         var runner = new NUnitTestAssemblyRunner(new DefaultTestAssemblyBuilder());
         runner.Load(suite, new Dictionary<string, object>
@@ -24,7 +25,7 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgres
             [NUnit.FrameworkPackageSettings.RandomSeed] = seed,
             [NUnit.FrameworkPackageSettings.SynchronousEvents] = false,
         });
-        var filter = Filter(ruleFilter, testFilter);
+        var filter = onlyTests is null ? Filter(ruleFilter, testFilter) : new FullNameSetFilter(onlyTests);
         var outcomes = new List<TestOutcome>();
         if (readOnly)
         {
@@ -70,6 +71,14 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgres
             node.AddAttribute("name", Effects.PropertyName);
             return node;
         }
+    }
+
+    /// <summary>The test cases with these full names (a set: NUnit's own name filter compares one name at a time).</summary>
+    private sealed class FullNameSetFilter(IReadOnlySet<string> fullNames) : TestFilter
+    {
+        public override bool Match(ITest test) => !test.IsSuite && fullNames.Contains(test.FullName);
+
+        public override TNode AddToXml(TNode parentNode, bool recursive) => parentNode.AddElement("or");
     }
 
     /// <summary>Tests of any of the rules (NUnit categories) and, when given, with one of these full names or names.</summary>

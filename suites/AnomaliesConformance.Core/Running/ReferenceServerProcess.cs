@@ -30,8 +30,7 @@ public sealed class ReferenceServerProcess : IAsyncDisposable
             return File.Exists(configured) ? configured : throw new ConfigurationException($"--reference-server: {configured} does not exist");
         }
 
-        var root = RepositoryLayout.Root();
-        var dll = Path.Combine(root, "artifacts", "bin", "AnomaliesConformance.ReferenceServer", "debug", "AnomaliesConformance.ReferenceServer.dll");
+        var dll = RepositoryLayout.BuiltDll("AnomaliesConformance.ReferenceServer");
         return File.Exists(dll) ? dll : throw new SetupException($"the reference server is not built ({dll}); run ./run-conformance.sh, which builds it");
     }
 

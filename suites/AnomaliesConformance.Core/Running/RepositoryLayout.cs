@@ -15,4 +15,14 @@ public static class RepositoryLayout
 
         throw new SetupException($"cannot find AnomaliesConformance.sln above {AppContext.BaseDirectory}");
     }
+
+    /// <summary>
+    /// The built dll of one of the repository's projects, from the same build configuration as the running
+    /// binary: the artifacts layout is artifacts/bin/PROJECT/PIVOT/, the pivot being "debug", "release", ...
+    /// </summary>
+    public static string BuiltDll(string project)
+    {
+        var pivot = Path.GetFileName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        return Path.Combine(Root(), "artifacts", "bin", project, pivot, project + ".dll");
+    }
 }

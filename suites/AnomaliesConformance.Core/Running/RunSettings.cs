@@ -58,6 +58,12 @@ public sealed record RunSettings
     /// <summary>Run only the checks whose effect is read; the others are listed as not run (--read-only).</summary>
     public bool ReadOnly { get; init; }
 
+    /// <summary>
+    /// Prove every reference fault (or those of <see cref="ReferenceFaults"/>) fails its rule, against one
+    /// embedded server that takes the fault per request (fault-matrix.json); the run itself is clean.
+    /// </summary>
+    public bool FaultMatrix { get; init; }
+
     public RequestPolicy RequestPolicy => new() { Timeout = RequestTimeout, MaxRetries = MaxRetries, RateLimitPerSecond = RateLimitPerSecond, ReadOnly = ReadOnly };
     /// <summary>The OpenAPI document (YAML or JSON) the generated contract checks are built from.</summary>
     public string? SpecPath { get; init; }

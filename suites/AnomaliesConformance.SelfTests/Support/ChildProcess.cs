@@ -53,5 +53,8 @@ public static class ChildProcess
     }
 
     public static Task<ChildProcessResult> RunSuiteAsync(params string[] arguments) =>
-        RunAsync("dotnet", new[] { Repository.SuiteDll }.Concat(arguments), TimeSpan.FromMinutes(5));
+        RunSuiteAsync(arguments, TimeSpan.FromMinutes(5));
+
+    public static Task<ChildProcessResult> RunSuiteAsync(IEnumerable<string> arguments, TimeSpan timeout) =>
+        RunAsync("dotnet", new[] { Repository.SuiteDll }.Concat(arguments), timeout);
 }

@@ -13,6 +13,5 @@ public static class Repository
 
     public static string ReferenceServerDll { get; } = Built("AnomaliesConformance.ReferenceServer");
 
-    private static string Built(string project) =>
-        Path.Combine(Root, "artifacts", "bin", project, "debug", project + ".dll");
+    private static string Built(string project) => RepositoryLayout.BuiltDll(project);
 }

@@ -20,8 +20,7 @@ public sealed class ContractWorld
 {
     public const string UnprovisionedToken = "conformance-unprovisioned-token";
     private static readonly DateTimeOffset Day = new(2026, 4, 20, 8, 0, 0, TimeSpan.Zero);
-    private static readonly Lock Gate = new();
-    private static Task<ContractWorld>? current;
+    private const string Scope = "contract-world";
 
     private readonly IReadOnlyDictionary<string, ProvisionedAnomaly> own;
 
@@ -43,11 +42,8 @@ public sealed class ContractWorld
 
     public static Task<ContractWorld> GetAsync(OpenApiDocument document, IReadOnlyList<ContractCase> cases)
     {
-        lock (Gate)
-        {
-            // Provisioned outside any test's cancellation and recorded under its own name in the exchanges.
-            return current ??= Task.Run(() => CreateAsync(document, cases));
-        }
+        // Provisioned once per run, outside any test's cancellation and recorded under its own name in the exchanges.
+        return ConformanceRun.Current.SharedAsync(Scope, () => CreateAsync(document, cases));
     }
 
     public void RequireCaller()
@@ -79,7 +75,6 @@ public sealed class ContractWorld
     private static async Task<ContractWorld> CreateAsync(OpenApiDocument document, IReadOnlyList<ContractCase> cases)
     {
         var run = ConformanceRun.Current;
-        using var scope = ExchangeRecorder.Scope("contract-world");
         if (run.ProvisioningUnavailable is not null)
         {
             return await UnprovisionedAsync(run, document);

@@ -18,8 +18,7 @@ public sealed class EndpointWorld
     public const string BadTokenCaller = "bad-token";
     public const string NoTokenCaller = "no-token";
 
-    private static readonly Lock Gate = new();
-    private static (ConformanceRun Run, Task<EndpointWorld> World)? cached;
+    private const string Scope = "endpoint-world";
 
     private readonly IReadOnlyDictionary<string, long> links;
 
@@ -39,15 +38,7 @@ public sealed class EndpointWorld
             run.Missing("provisioning extension: the permission and token checks act on a datastore that grants each cast member its permission");
         }
 
-        lock (Gate)
-        {
-            if (cached is not { } known || known.Run != run)
-            {
-                cached = (run, CreateAsync(run));
-            }
-
-            return cached.Value.World;
-        }
+        return run.SharedAsync(Scope, () => CreateAsync(run));
     }
 
     public EndpointTarget TargetFor(EndpointCall call, string caller)
@@ -65,7 +56,6 @@ public sealed class EndpointWorld
 
     private static async Task<EndpointWorld> CreateAsync(ConformanceRun run)
     {
-        using var scope = ExchangeRecorder.Scope("endpoint-world");
         var callers = CastMember.Everyone.Select(m => m.Label).Append(BadTokenCaller).Append(NoTokenCaller).ToList();
         // Write targets need no source rows: keeping them small keeps the one batch small.
         var noRecords = new SourceRecordsSpec(["id"], [], [new Dictionary<string, object?> { ["id"] = 1 }]);
