@@ -12,14 +12,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # The build configuration is the caller's choice (CONFIGURATION=Release); the artifacts folder is named after it.
 configuration=${CONFIGURATION:-Debug}
-if ! build_log=$(dotnet build suites/AnomaliesConformance.Suite/AnomaliesConformance.Suite.csproj -c "$configuration" -nologo -v quiet 2>&1); then
+if ! build_log=$(dotnet build suites/AnomaliesConformance.Runner/AnomaliesConformance.Runner.csproj -c "$configuration" -nologo -v quiet 2>&1); then
   echo "$build_log" >&2
-  echo "setup failed: the suite did not build" >&2
+  echo "setup failed: the runner and suite did not build" >&2
   exit 3
 fi
 
 status=0
-dotnet "artifacts/bin/AnomaliesConformance.Suite/${configuration,,}/AnomaliesConformance.Suite.dll" "$@" || status=$?
+dotnet "artifacts/bin/AnomaliesConformance.Runner/${configuration,,}/AnomaliesConformance.Runner.dll" "$@" || status=$?
 
 # The run wrote spec-coverage.cobertura.xml (the OpenAPI document as the "source file", one hit count per
 # line); ReportGenerator renders it as spec-coverage/index.html. Without the tool the run still stands.

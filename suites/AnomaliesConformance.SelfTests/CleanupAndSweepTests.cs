@@ -2,10 +2,12 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.SelfTests.Support;
 using FluentAssertions;
 using NUnit.Framework;
+using AnomaliesConformance.Runner;
+using AnomaliesConformance.Core.Targets;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.SelfTests;
 
@@ -44,7 +46,7 @@ public sealed class CleanupAndSweepTests
 
         using (var suite = Process.Start(new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Repository.SuiteDll, "--target", target.Url, "--provisioning-key", Key, "--out", output, "--workers", "1" },
+            ArgumentList = { Repository.RunnerDll, "--target", target.Url, "--provisioning-key", Key, "--out", output, "--workers", "1" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!)

@@ -98,7 +98,7 @@ public sealed class ConformanceRunTests
             // Provisioning is the run's own setup, removed at teardown; a check's effect is what it does through the API.
             .Where(e => declared.ContainsKey(e["testId"]!.GetValue<string>()) && !e["url"]!.GetValue<string>().Contains("/api/_provisioning/", StringComparison.Ordinal))
             .Select(e => (Test: e["testId"]!.GetValue<string>(), Request: $"{e["method"]} {new Uri(e["url"]!.GetValue<string>()).AbsolutePath}",
-                Effect: AnomaliesConformance.Core.Running.Effects.Name(AnomaliesConformance.Core.Running.Effects.OfRequest(e["method"]!.GetValue<string>(), new Uri(e["url"]!.GetValue<string>()).AbsolutePath))))
+                Effect: AnomaliesConformance.Core.Checks.Effects.Name(AnomaliesConformance.Core.Checks.Effects.OfRequest(e["method"]!.GetValue<string>(), new Uri(e["url"]!.GetValue<string>()).AbsolutePath))))
             .Where(e => rank[e.Effect] > rank[declared[e.Test]!])
             .Select(e => $"{e.Test} declares {declared[e.Test]} but sent {e.Request} ({e.Effect})")
             .Distinct()

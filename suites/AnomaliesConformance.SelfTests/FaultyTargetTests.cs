@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.SelfTests.Support;
 using FluentAssertions;
 using NJsonSchema;
 using NUnit.Framework;
+using AnomaliesConformance.Runner;
+using AnomaliesConformance.Core.Targets;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.SelfTests;
 
@@ -184,7 +186,7 @@ public sealed class FaultyTargetTests
         var clock = Stopwatch.StartNew();
         var process = await ChildProcess.RunAsync(
             "dotnet",
-            [Repository.SuiteDll, "--target", proxy.Url.ToString(), "--provisioning-key", Key, "--timeout", "3", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rule", Rules, "--out", output],
+            [Repository.RunnerDll, "--target", proxy.Url.ToString(), "--provisioning-key", Key, "--timeout", "3", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rule", Rules, "--out", output],
             RunBound);
         TestContext.Out.WriteLine($"run against {proxy.Url} took {clock.Elapsed.TotalSeconds:0.0} s");
         return new FaultyRun(output, process);

@@ -1,10 +1,12 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.SelfTests.Support;
 using FluentAssertions;
 using NUnit.Framework;
+using AnomaliesConformance.Runner;
+using AnomaliesConformance.Core.Targets;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.SelfTests;
 
@@ -233,7 +235,7 @@ public sealed class ManifestModeTests
         public Task<ChildProcessResult> RunSuiteAsync(string? output, params string[] arguments) =>
             ChildProcess.RunAsync(
                 "dotnet",
-                new[] { Repository.SuiteDll, "--profile", profile, "--seed", "4242" }.Concat(output is null ? [] : ["--out", output]).Concat(arguments),
+                new[] { Repository.RunnerDll, "--profile", profile, "--seed", "4242" }.Concat(output is null ? [] : ["--out", output]).Concat(arguments),
                 TimeSpan.FromMinutes(5),
                 environment);
 

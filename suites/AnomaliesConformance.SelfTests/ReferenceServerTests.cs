@@ -1,12 +1,14 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Core.Specs;
 using AnomaliesConformance.ReferenceServer.Endpoints;
 using AnomaliesConformance.SelfTests.Support;
 using FluentAssertions;
 using NUnit.Framework;
+using AnomaliesConformance.Runner;
+using AnomaliesConformance.Core.Targets;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.SelfTests;
 

@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.SelfTests.Support;
 using FluentAssertions;
 using NJsonSchema;
 using NUnit.Framework;
 using static AnomaliesConformance.SelfTests.Support.OpenApiDocuments;
+using AnomaliesConformance.Runner;
+using AnomaliesConformance.Core.Targets;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.SelfTests;
 

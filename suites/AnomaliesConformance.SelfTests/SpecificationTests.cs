@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using AnomaliesConformance.Core.Catalogue;
 using AnomaliesConformance.Core.Provisioning;
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Core.Specs;
 using AnomaliesConformance.SelfTests.Support;
 using AnomaliesConformance.Suite.Scenarios;
@@ -9,6 +8,8 @@ using AnomaliesConformance.Suite.Support;
 using AnomaliesConformance.Suite.Contract;
 using FluentAssertions;
 using NUnit.Framework;
+using AnomaliesConformance.Runner;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.SelfTests;
 

@@ -3,11 +3,13 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AnomaliesConformance.Core;
 using AnomaliesConformance.Core.Profiles;
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.SelfTests.Support;
 using FluentAssertions;
 using NJsonSchema;
 using NUnit.Framework;
+using AnomaliesConformance.Runner;
+using AnomaliesConformance.Core.Targets;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.SelfTests;
 

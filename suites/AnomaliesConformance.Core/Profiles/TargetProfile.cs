@@ -18,7 +18,7 @@ public sealed record TargetProfile
     /// <summary>The fixtures of a deployment without the provisioning extension (fixtures.mode: manifest), or null.</summary>
     public FixtureManifest? Manifest { get; init; }
     public IReadOnlyDictionary<string, string> Expectations { get; init; } = new Dictionary<string, string>();
-    /// <summary>The target's spelling of what the page leaves open (Running.Representation's keys).</summary>
+    /// <summary>The target's spelling of what the page leaves open (Checks.Representation's keys).</summary>
     public IReadOnlyDictionary<string, string> Representation { get; init; } = new Dictionary<string, string>();
     /// <summary>An anomaly (id or UUID) nobody may change: read before and after the run and compared.</summary>
     public string? Canary { get; init; }

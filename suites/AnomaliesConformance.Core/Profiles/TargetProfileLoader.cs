@@ -125,7 +125,7 @@ public static class TargetProfileLoader
                 {
                     errors.Add(value, $"representation.{spelling}", "must be a plain value (a key or parameter name)");
                 }
-                else if (Running.Representation.Problem(spelling, text) is { } problem)
+                else if (Checks.Representation.Problem(spelling, text) is { } problem)
                 {
                     errors.Add(name, $"representation.{spelling}", problem);
                 }

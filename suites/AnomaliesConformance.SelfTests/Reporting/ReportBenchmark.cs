@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using AnomaliesConformance.Core.Http;
-using AnomaliesConformance.Core.Reporting;
 using AnomaliesConformance.SelfTests.Support;
 using FluentAssertions;
 using Microsoft.Playwright;
 using NUnit.Framework;
+using AnomaliesConformance.Runner.Reporting;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.SelfTests.Reporting;
 

@@ -2,12 +2,13 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using AnomaliesConformance.Core;
 using AnomaliesConformance.Core.Http;
-using AnomaliesConformance.Core.Reporting;
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.SelfTests.Support;
 using FluentAssertions;
 using NJsonSchema;
 using NUnit.Framework;
+using AnomaliesConformance.Runner.Reporting;
+using AnomaliesConformance.Runner;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.SelfTests.Reporting;
 

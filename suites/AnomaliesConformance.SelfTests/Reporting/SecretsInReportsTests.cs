@@ -1,7 +1,9 @@
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.SelfTests.Support;
 using FluentAssertions;
 using NUnit.Framework;
+using AnomaliesConformance.Runner;
+using AnomaliesConformance.Core.Targets;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.SelfTests.Reporting;
 

@@ -1,9 +1,10 @@
 using System.Globalization;
 using AnomaliesConformance.Core.Catalogue;
 using AnomaliesConformance.Core.Http;
-using AnomaliesConformance.Core.Reporting;
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.SelfTests.Support;
+using AnomaliesConformance.Runner.Reporting;
+using AnomaliesConformance.Runner;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.SelfTests.Reporting;
 

@@ -56,5 +56,5 @@ public static class ChildProcess
         RunSuiteAsync(arguments, TimeSpan.FromMinutes(5));
 
     public static Task<ChildProcessResult> RunSuiteAsync(IEnumerable<string> arguments, TimeSpan timeout) =>
-        RunAsync("dotnet", new[] { Repository.SuiteDll }.Concat(arguments), timeout);
+        RunAsync("dotnet", new[] { Repository.RunnerDll }.Concat(arguments), timeout);
 }

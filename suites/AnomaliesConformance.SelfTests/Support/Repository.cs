@@ -1,4 +1,5 @@
-using AnomaliesConformance.Core.Running;
+using AnomaliesConformance.Runner;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.SelfTests.Support;
 
@@ -9,7 +10,8 @@ public static class Repository
 
     public static string Specs(string file) => Path.Combine(Root, "specs", file);
 
-    public static string SuiteDll { get; } = Built("AnomaliesConformance.Suite");
+    /// <summary>The runner (what run-conformance.sh calls): it runs the suite in-process.</summary>
+    public static string RunnerDll { get; } = Built("AnomaliesConformance.Runner");
 
     public static string ReferenceServerDll { get; } = Built("AnomaliesConformance.ReferenceServer");
 

@@ -1,7 +1,8 @@
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Suite.Support;
 using NUnit.Framework.Api;
 using NUnit.Framework.Interfaces;
+using AnomaliesConformance.Runner;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.SelfTests.Support;
 

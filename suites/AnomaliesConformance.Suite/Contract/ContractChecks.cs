@@ -183,7 +183,7 @@ public sealed class ContractChecks(
         world.RequireCaller();
         var (path, query) = await CollectionAsync();
         var shapeRule = ContractRules.PaginationEnvelope(operation);
-        var walk = await Read.WalkAsync(AnomaliesConformance.Core.Running.ConformanceRun.Current.Api, Caller, path + ContractRequests.QueryString(query), 2, shapeRule, maxPages: 50);
+        var walk = await Read.WalkAsync(AnomaliesConformance.Core.Checks.ConformanceRun.Current.Api, Caller, path + ContractRequests.QueryString(query), 2, shapeRule, maxPages: 50);
         var seen = walk.Items.Select(i => Identity(i)).ToList();
         var repeated = seen.GroupBy(k => k).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
 
@@ -305,7 +305,7 @@ public sealed class ContractChecks(
     /// </summary>
     private void JudgeRefusal(ApiResponse response, int expected, string because)
     {
-        if (AnomaliesConformance.Core.Running.ConformanceRun.Current.Catalogue.Find(contractCase.Rule)?.IsMust == true)
+        if (AnomaliesConformance.Core.Checks.ConformanceRun.Current.Catalogue.Find(contractCase.Rule)?.IsMust == true)
         {
             response.ShouldBeRefused(because);
             return;
@@ -357,7 +357,7 @@ public sealed class ContractChecks(
             for (var i = 0; i < 5; i++)
             {
                 var body = new JsonObject { ["description"] = $"{contractCase.Name} edit {i}" };
-                (await AnomaliesConformance.Core.Running.ConformanceRun.Current.Api.SendAsync(Caller, put.Method, target, body.ToJsonString())).ShouldSucceed("writing history through the documented PUT");
+                (await AnomaliesConformance.Core.Checks.ConformanceRun.Current.Api.SendAsync(Caller, put.Method, target, body.ToJsonString())).ShouldSucceed("writing history through the documented PUT");
             }
         }
 

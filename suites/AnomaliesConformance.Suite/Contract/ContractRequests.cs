@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using AnomaliesConformance.Core.Http;
 using AnomaliesConformance.Core.Provisioning;
-using AnomaliesConformance.Core.Running;
 using Bogus;
 using Microsoft.OpenApi.Models;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.Suite.Contract;
 

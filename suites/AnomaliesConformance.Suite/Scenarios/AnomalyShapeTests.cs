@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AnomaliesConformance.Core.Provisioning;
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Suite.Support;
 using FluentAssertions;
 using NUnit.Framework;
 using static AnomaliesConformance.Suite.Support.ResponseAssertions;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 

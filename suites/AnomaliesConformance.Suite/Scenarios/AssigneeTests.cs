@@ -1,8 +1,8 @@
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Suite.Support;
 using FluentAssertions;
 using NUnit.Framework;
 using static AnomaliesConformance.Suite.Support.ResponseAssertions;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 

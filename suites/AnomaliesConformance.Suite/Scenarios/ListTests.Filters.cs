@@ -1,9 +1,9 @@
 using AnomaliesConformance.Core.Provisioning;
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Suite.Support;
 using FluentAssertions;
 using NUnit.Framework;
 using static AnomaliesConformance.Suite.Support.ResponseAssertions;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 

@@ -1,8 +1,8 @@
 using AnomaliesConformance.Core.Provisioning;
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Suite.Support;
 using FluentAssertions;
 using NUnit.Framework;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 

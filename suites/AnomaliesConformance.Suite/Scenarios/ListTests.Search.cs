@@ -1,7 +1,7 @@
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Suite.Support;
 using FluentAssertions;
 using NUnit.Framework;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 

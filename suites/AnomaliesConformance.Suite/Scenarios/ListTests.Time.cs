@@ -1,7 +1,7 @@
 using AnomaliesConformance.Core.Provisioning;
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Suite.Support;
 using NUnit.Framework;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 

@@ -1,10 +1,9 @@
 using AnomaliesConformance.Core;
 using AnomaliesConformance.Core.Catalogue;
-using AnomaliesConformance.Core.Reporting;
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Suite.Support;
 using FluentAssertions;
 using NUnit.Framework;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 

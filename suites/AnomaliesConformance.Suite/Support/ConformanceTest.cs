@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
 using AnomaliesConformance.Core.Http;
 using AnomaliesConformance.Core.Provisioning;
-using AnomaliesConformance.Core.Reporting;
-using AnomaliesConformance.Core.Running;
 using FluentAssertions;
 using NUnit.Framework;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.Suite.Support;
 

@@ -1,5 +1,5 @@
-using AnomaliesConformance.Core.Running;
 using AnomaliesConformance.Core.Provisioning;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.Suite.Support;
 

@@ -1,6 +1,6 @@
 using AnomaliesConformance.Core.Http;
 using AnomaliesConformance.Core.Provisioning;
-using AnomaliesConformance.Core.Running;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.Suite.Support;
 

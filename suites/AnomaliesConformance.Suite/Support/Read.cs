@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AnomaliesConformance.Core.Http;
-using AnomaliesConformance.Core.Running;
 using NUnit.Framework;
+using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.Suite.Support;
 

@@ -1,0 +1,453 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Security.Cryptography;
+using AnomaliesConformance.Core.Catalogue;
+using AnomaliesConformance.Core.Http;
+using AnomaliesConformance.Core.Provisioning;
+using AnomaliesConformance.Core.Specs;
+using AnomaliesConformance.Runner.Reporting;
+using AnomaliesConformance.Core.Targets;
+using AnomaliesConformance.Core.Checks;
+using AnomaliesConformance.Core;
+
+namespace AnomaliesConformance.Runner;
+
+/// <summary>
+/// One conformance run end to end: start (or reach) the target, provision the cast, run the tests,
+/// write the reports, and answer the documented exit code.
+/// </summary>
+public static class ConformanceRunner
+{
+    public const int ExitConformant = 0;
+    public const int ExitNotConformant = 1;
+    public const int ExitUsage = 2;
+    public const int ExitTargetUnreachable = 3;
+
+    private const string SetupScope = "run-setup";
+
+    /// <param name="redactor">Shared with the caller's console and error writers, so tokens the run learns are redacted there too.</param>
+    public static async Task<int> RunAsync(RunSettings settings, Assembly suite, TextWriter console, Redactor? redactor = null)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        redactor ??= new Redactor();
+        foreach (var secret in settings.Secrets)
+        {
+            redactor.Register(secret, "<secret>");
+        }
+
+        var catalogue = RuleCatalogue.Load(settings.RulesPath);
+        // With --spec-from-target this is the specs' own description until the target's replaces it below.
+        var contract = OpenApiContract.Load(settings.OpenApiPath);
+        var waivers = settings.WaiversPath is null ? [] : WaiverFile.Load(settings.WaiversPath, catalogue);
+        Directory.CreateDirectory(settings.OutputDirectory);
+
+        var provisioningKey = settings.ProvisioningKey ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+        redactor.Register(provisioningKey, "<provisioning-key>");
+        console.WriteLine($"Anomalies API conformance run, seed {settings.Seed} (rerun with --seed {settings.Seed})");
+
+        // 1. The target: started (the embedded reference server, or a vendor's image) or reached, and answering.
+        if (settings.ServerCoverage && (settings.TargetUrl is not null || settings.Image is not null))
+        {
+            throw new ConfigurationException("--server-coverage measures the embedded reference server; it cannot be combined with --target or --image");
+        }
+
+        await using var coverage = settings.ServerCoverage
+            ? await ServerCoverage.InstrumentAsync(ReferenceServerProcess.LocateDll(settings.ReferenceServerDll), TimeSpan.FromMinutes(3))
+            : null;
+        await using var container = settings.Image is null
+            ? null
+            : await StartContainerAsync(settings, console);
+        await using var server = settings.TargetUrl is null && container is null
+            ? await StartReferenceServerAsync(settings, coverage?.InstrumentedDll, provisioningKey, console)
+            : null;
+        var target = settings.TargetUrl ?? container?.Url ?? server!.Url;
+        console.WriteLine($"Target: {target}");
+
+        using var recorder = new ExchangeRecorder(Path.Combine(settings.OutputDirectory, "exchanges.ndjson"), redactor);
+        using var api = new ApiClient(target, recorder, redactor, settings.RequestPolicy)
+        {
+            // The fault matrix's clean pass is its probe: each request names its check.
+            FaultRouting = settings.FaultMatrix ? new ReferenceFaultRouting(provisioningKey, null, Probe: true) : null,
+        };
+        using var ledger = new RunLedger(Path.Combine(settings.OutputDirectory, "ledger.ndjson"), settings.RunId, target);
+        recorder.Observer = ledger.Observe;
+        await WaitUntilAnsweringAsync(api, settings, container, redactor, console);
+
+        // 2. The fixtures: the run's own cast, or the profile's manifest of existing anomalies.
+        var provisioning = new ProvisioningClient(api, provisioningKey);
+        var fixtures = await ProvideFixturesAsync(settings, api, provisioning, ledger, redactor, console);
+
+        // 3. The contract the generated checks read: the specs' own, or the target's description.
+        SpecDriftReport? drift = null;
+        var contractPath = settings.OpenApiPath;
+        if (settings.SpecFromTarget is { } documentPath)
+        {
+            var fetched = await FetchTargetOpenApiAsync(api, fixtures.Cast, documentPath, settings, provisioning, ledger, redactor, console, tearDownOnFailure: fixtures.Provisioned);
+            drift = new SpecDriftReport(fetched.Url, fetched.SavedAs, settings.SpecsOpenApiPath, SpecDrift.Compare(fetched.Document, contract));
+            contract = fetched.Document;
+            contractPath = Path.Combine(settings.OutputDirectory, fetched.SavedAs);
+        }
+
+        // 4. The checks, with the canary read around them (as the run's Admin, which needs the cast).
+        var canaryBefore = settings.Canary is null || fixtures.ProvisioningUnavailable is not null
+            ? null
+            : await ReadCanaryAsync(api, fixtures.Cast["admin"], settings.Canary, before: true);
+        var run = new ConformanceRun(settings, api, recorder, redactor, catalogue, provisioning, fixtures.Cast)
+        {
+            Contract = contract,
+            ProvisioningUnavailable = fixtures.ProvisioningUnavailable,
+            Manifest = fixtures.Manifest,
+            Findings = fixtures.Findings,
+        };
+        var outcomes = await RunChecksAsync(run, suite, provisioningKey, console);
+        CanaryCheck? canary = null;
+        if (settings.Canary is not null && canaryBefore is not null)
+        {
+            var canaryAfter = await ReadCanaryAsync(api, fixtures.Cast["admin"], settings.Canary, before: false);
+            canary = new CanaryCheck(settings.Canary, canaryBefore == canaryAfter);
+        }
+
+        // 5. Leaving the target as it was: the run's fixtures torn down, the manifest's anomalies restored.
+        var cleanup = settings.KeepFixtures || !fixtures.Provisioned ? null : await TearDownAsync(provisioning, ledger, settings.RunId, console);
+        var unrestored = ReportRestoresAndMissingFixtures(fixtures, console);
+        recorder.Flush();
+        if (coverage is not null)
+        {
+            await server!.StopAsync(TimeSpan.FromSeconds(30));
+            console.WriteLine($"Server code coverage: {await coverage.ReportAsync(settings.OutputDirectory, TimeSpan.FromMinutes(3))}");
+        }
+
+        // 6. The reports, and the exit code.
+        var report = RunReport.Build(
+            catalogue,
+            outcomes,
+            redactor.Redact(target.ToString()),
+            settings.Seed,
+            started,
+            clock.Elapsed,
+            settings.FaultMatrix ? [] : settings.ReferenceFaults,
+            contract.Info.Version,
+            run.Findings,
+            waivers,
+            settings.RequestPolicy,
+            recorder.ForTest(SetupScope).Count(e => e.IsRetry));
+        report = report with { Canary = canary, Cleanup = cleanup, SpecDrift = drift };
+        if (container is not null && !report.Conformant)
+        {
+            // A failing vendor image's own account of the run belongs next to the report.
+            await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "container.log"), redactor.Redact(await container.LogsAsync()));
+        }
+
+        WriteSpecCoverage(SpecCoverage.Measure(contractPath, contract, recorder.All(), target), settings.OutputDirectory, console);
+        WriteReports(report, settings, console, redactor);
+        return ExitCode(report, settings, unrestored.Count > 0, console);
+    }
+
+    /// <summary>What the checks act on: the cast (provisioned, or the manifest's users), the manifest's anomalies, or why there is nothing.</summary>
+    private sealed record Fixtures(IReadOnlyDictionary<string, Actor> Cast, ManifestFixtures? Manifest, string? ProvisioningUnavailable, RunFindings Findings)
+    {
+        /// <summary>The run provisioned its own fixtures, so it tears them down.</summary>
+        public bool Provisioned => ProvisioningUnavailable is null && Manifest is null;
+    }
+
+    private static async Task<Fixtures> ProvideFixturesAsync(RunSettings settings, ApiClient api, ProvisioningClient provisioning, RunLedger ledger, Redactor redactor, TextWriter console)
+    {
+        var findings = new RunFindings();
+        using var scope = ExchangeRecorder.Scope(SetupScope);
+        if (settings.Manifest is not null)
+        {
+            var users = CastOf(settings.Manifest, redactor);
+            ManifestFixtures manifest;
+            try
+            {
+                manifest = await ManifestFixtures.ResolveAsync(settings.Manifest, api, users["admin"], ledger, findings);
+            }
+            catch (TargetErrorException e)
+            {
+                throw new SetupException("reading the manifest's anomalies failed: " + e.Message, e);
+            }
+
+            console.WriteLine($"Fixtures: the profile's manifest ({manifest.ReadOnly.Count} read-only, {manifest.Mutable.Count} mutable, {settings.Manifest.Sacrificial.Count} sacrificial anomalies; users {string.Join(", ", users.Keys)})");
+            return new Fixtures(users, manifest, null, findings);
+        }
+
+        try
+        {
+            return new Fixtures(await CastProvisioner.ProvisionAsync(provisioning, redactor, settings.RunId), null, null, findings);
+        }
+        catch (TargetErrorException e) when (e.Exchange?.Status == 404)
+        {
+            // No provisioning extension (a mock, or a deployment without it): run what needs no fixtures.
+            const string unavailable = "the target has no provisioning extension (POST /api/_provisioning/batch answered 404)";
+            console.WriteLine($"Provisioning unavailable: {unavailable}; checks that need fixtures end inconclusive");
+            return new Fixtures(new Dictionary<string, Actor>(), null, unavailable, findings);
+        }
+        catch (TargetErrorException e)
+        {
+            throw new SetupException("provisioning the run's users failed: " + e.Message, e);
+        }
+    }
+
+    /// <summary>Runs the checks with <paramref name="run"/> installed; with --fault-matrix, the matrix after them.</summary>
+    private static async Task<IReadOnlyList<TestOutcome>> RunChecksAsync(ConformanceRun run, Assembly suite, string provisioningKey, TextWriter console)
+    {
+        var settings = run.Settings;
+        ConformanceRun.Install(run);
+        var progress = new ConsoleProgress(console, settings.InteractiveConsole, rules => rules.Select(run.Catalogue.Find).FirstOrDefault(r => r is not null)?.Area);
+        var outcomes = new EmbeddedTestRunner(run.Recorder, progress).Run(suite, settings.RuleFilter, settings.TestFilter, settings.Workers, settings.Seed, settings.ReadOnly);
+        if (outcomes.Count == 0)
+        {
+            throw new ConfigurationException(settings.RuleFilter.Count == 0 && settings.TestFilter.Count == 0
+                ? "the suite holds no tests"
+                : $"no test matches {string.Join(" and ", new[] { settings.RuleFilter.Count > 0 ? $"rule(s) {string.Join(", ", settings.RuleFilter)}" : null, settings.TestFilter.Count > 0 ? $"test(s) {string.Join(", ", settings.TestFilter)}" : null }.OfType<string>())}");
+        }
+
+        if (settings.FaultMatrix)
+        {
+            await new FaultMatrix(run, suite, provisioningKey).RunAsync(outcomes, console);
+        }
+
+        if (settings.ReadOnly)
+        {
+            console.WriteLine($"Read-only run: {outcomes.Count(o => o.Effect != Effects.Name(CheckEffect.Read))} checks that write were not run (listed as skipped)");
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Says whether the manifest's anomalies were put back, and which fixtures were missing; answers the restores not verified.</summary>
+    private static List<RestoreCheck> ReportRestoresAndMissingFixtures(Fixtures fixtures, TextWriter console)
+    {
+        var findings = fixtures.Findings;
+        var unrestored = findings.Restores.Where(r => !r.Verified).ToList();
+        if (fixtures.Manifest is not null)
+        {
+            console.WriteLine(unrestored.Count == 0
+                ? $"Restore: {findings.Restores.Count} write(s) to mutable anomalies put back and verified"
+                : $"RESTORE INCOMPLETE: {string.Join("; ", unrestored.Select(r => r.Describe()))}");
+        }
+
+        if (findings.MissingFixtures.Count > 0)
+        {
+            console.WriteLine($"Inconclusive for lack of fixtures: {findings.MissingFixtures.Count} checks; missing "
+                + string.Join(", ", findings.MissingFixtures.GroupBy(m => m.Missing).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} ({g.Count()})")));
+        }
+
+        return unrestored;
+    }
+
+    /// <summary>Leftover data on a shared target matters more than the verdict: it answers the setup code, saying how to sweep.</summary>
+    private static int ExitCode(RunReport report, RunSettings settings, bool unrestored, TextWriter console)
+    {
+        var ledger = Path.Combine(settings.OutputDirectory, "ledger.ndjson");
+        if (unrestored)
+        {
+            console.WriteLine($"Existing anomalies were left changed; ./run-conformance.sh --sweep {ledger} --profile PROFILE retries");
+            return ExitTargetUnreachable;
+        }
+
+        if (report.Cleanup is { Verified: false })
+        {
+            console.WriteLine($"CLEANUP INCOMPLETE: run {settings.RunId} left data on the target; ./run-conformance.sh --sweep {ledger} retries");
+            return ExitTargetUnreachable;
+        }
+
+        return report.Conformant ? ExitConformant : ExitNotConformant;
+    }
+
+    private static async Task<ContainerTarget> StartContainerAsync(RunSettings settings, TextWriter console)
+    {
+        var container = await ContainerTarget.StartAsync(settings.Image!, settings.ImagePort, settings.ImageEnvironment, TimeSpan.FromMinutes(3));
+        console.WriteLine($"Started container image {settings.Image} (host network, port {settings.ImagePort})");
+        return container;
+    }
+
+    private static async Task<ReferenceServerProcess> StartReferenceServerAsync(RunSettings settings, string? instrumentedDll, string provisioningKey, TextWriter console)
+    {
+        var dll = instrumentedDll ?? ReferenceServerProcess.LocateDll(settings.ReferenceServerDll);
+        // The fault matrix starts the server clean and gives each request its fault.
+        var faults = settings.FaultMatrix ? [] : settings.ReferenceFaults;
+        var server = await ReferenceServerProcess.StartAsync(dll, provisioningKey, faults, TimeSpan.FromSeconds(60), openApiFile: settings.ReferenceOpenApiFile);
+        console.WriteLine(faults.Count == 0
+            ? "Started the embedded reference server"
+            : $"Started the embedded reference server with faults: {string.Join(", ", faults)}");
+        if (settings.ReferenceOpenApiFile is not null)
+        {
+            console.WriteLine($"It publishes {settings.ReferenceOpenApiFile} as its OpenAPI description");
+        }
+
+        return server;
+    }
+
+    /// <summary>The cast of a manifest: its users under their labels, with the role and permission each label stands for.</summary>
+    private static Dictionary<string, Actor> CastOf(Core.Profiles.FixtureManifest manifest, Redactor redactor)
+    {
+        var cast = new Dictionary<string, Actor>(StringComparer.Ordinal);
+        foreach (var member in CastMember.Everyone.Where(m => manifest.Users.ContainsKey(m.Label)))
+        {
+            var user = manifest.Users[member.Label];
+            redactor.Register(user.Token, "<token:" + member.Label + ">");
+            cast[member.Label] = new Actor(member.Label, member.GlobalRole, member.TeamPermission, user.Id, user.Token);
+        }
+
+        return cast;
+    }
+
+    /// <summary>
+    /// The target's own OpenAPI description, fetched as the run's Admin. When it cannot be had the run stops
+    /// (exit 3), after removing the users it provisioned.
+    /// </summary>
+    private static async Task<TargetOpenApiDocument> FetchTargetOpenApiAsync(
+        ApiClient api,
+        IReadOnlyDictionary<string, Actor> cast,
+        string documentPath,
+        RunSettings settings,
+        ProvisioningClient provisioning,
+        RunLedger ledger,
+        Redactor redactor,
+        TextWriter console,
+        bool tearDownOnFailure)
+    {
+        using (ExchangeRecorder.Scope(SetupScope))
+        {
+            try
+            {
+                var fetched = await TargetOpenApiDocument.FetchAsync(api, cast.GetValueOrDefault("admin") ?? Actor.Anonymous, documentPath, settings.OutputDirectory, redactor);
+                console.WriteLine($"Contract checks come from the target's OpenAPI description {fetched.Url} (saved as {fetched.SavedAs})");
+                return fetched;
+            }
+            catch (SetupException) when (tearDownOnFailure && !settings.KeepFixtures)
+            {
+                await TearDownAsync(provisioning, ledger, settings.RunId, console);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Removes everything the run provisioned and checks nothing of it is left.</summary>
+    public static async Task<CleanupCheck> TearDownAsync(ProvisioningClient provisioning, RunLedger? ledger, string runId, TextWriter console)
+    {
+        using (ExchangeRecorder.Scope("run-teardown"))
+        {
+            try
+            {
+                var answer = await provisioning.TeardownAsync(runId);
+                ledger?.Teardown(runId, answer);
+                var inventory = await provisioning.InventoryAsync(runId);
+                var removed = Counts(answer["removed"]);
+                var remaining = Counts(inventory["remaining"]);
+                var check = new CleanupCheck(runId, removed, remaining, remaining.Values.All(n => n == 0));
+                console.WriteLine(check.Verified
+                    ? $"Cleanup: removed what run {runId} provisioned ({string.Join(", ", removed.Where(r => r.Value > 0).Select(r => $"{r.Value} {r.Key}"))}); nothing is left"
+                    : $"Cleanup: run {runId} still has {string.Join(", ", remaining.Where(r => r.Value > 0).Select(r => $"{r.Value} {r.Key}"))} on the target");
+                return check;
+            }
+            catch (TargetErrorException e)
+            {
+                console.WriteLine($"Cleanup failed: {e.Message}");
+                return new CleanupCheck(runId, new Dictionary<string, long>(), new Dictionary<string, long>(), Verified: false);
+            }
+        }
+    }
+
+    private static Dictionary<string, long> Counts(System.Text.Json.Nodes.JsonNode? node) =>
+        (node as System.Text.Json.Nodes.JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value?.GetValue<long>() ?? 0);
+
+    /// <summary>The canary as the run's admin sees it; unreadable before the run is a setup failure.</summary>
+    private static async Task<string?> ReadCanaryAsync(ApiClient api, Actor admin, string canary, bool before)
+    {
+        using (ExchangeRecorder.Scope(before ? "run-setup" : "run-teardown"))
+        {
+            var response = await api.GetAsync(admin, $"/api/anomalies/{Uri.EscapeDataString(canary)}", purpose: ExchangePurpose.Verify);
+            if (response.Status != 200 && before)
+            {
+                throw new SetupException($"the profile's canary anomaly {canary} is not readable (HTTP {response.Status})");
+            }
+
+            return response.Status == 200 ? response.Body : $"HTTP {response.Status}";
+        }
+    }
+
+    /// <summary>
+    /// Waits until the target answers anything (401 without a token is the expected answer). A container may
+    /// need a while to come up: it gets four request timeouts (2 minutes by default), and if it never answers
+    /// its log is saved beside the reports.
+    /// </summary>
+    private static async Task WaitUntilAnsweringAsync(ApiClient api, RunSettings settings, ContainerTarget? container, Redactor redactor, TextWriter console)
+    {
+        try
+        {
+            await WaitUntilAnsweringAsync(api, container is null ? settings.RequestTimeout : settings.RequestTimeout * 4);
+        }
+        catch (SetupException) when (container is not null)
+        {
+            var log = Path.Combine(settings.OutputDirectory, "container.log");
+            await File.WriteAllTextAsync(log, redactor.Redact(await container.LogsAsync()));
+            console.WriteLine($"Container log: {log}");
+            throw;
+        }
+    }
+
+    private static async Task WaitUntilAnsweringAsync(ApiClient api, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        using (ExchangeRecorder.Scope(SetupScope))
+        {
+            while (true)
+            {
+                try
+                {
+                    // Any HTTP answer means the target is up; 401 is the expected one without a token.
+                    await api.GetAsync(Actor.Anonymous, "/api/anomalies?size=1");
+                    return;
+                }
+                catch (TargetErrorException e) when (DateTime.UtcNow < deadline)
+                {
+                    _ = e;
+                    await Task.Delay(250);
+                }
+                catch (TargetErrorException e)
+                {
+                    throw new SetupException($"target {api.BaseUrl} is unreachable: {e.Exchange?.TransportError ?? e.Message}", e);
+                }
+            }
+        }
+    }
+
+    private static void WriteReports(RunReport report, RunSettings settings, TextWriter console, Redactor redactor)
+    {
+        var outDir = settings.OutputDirectory;
+        report = ReportSet.Write(report, outDir, redactor);
+        if (settings.LatestLink is not null)
+        {
+            PointLatestAt(settings.LatestLink, outDir);
+        }
+
+        ConsoleSummary.Write(report, console, settings.LatestLink ?? outDir);
+    }
+
+    /// <summary>spec-coverage.json and its Cobertura twin; run-conformance.sh renders the latter with ReportGenerator.</summary>
+    private static void WriteSpecCoverage(SpecCoverage coverage, string outDir, TextWriter console)
+    {
+        coverage.WriteJson(Path.Combine(outDir, "spec-coverage.json"));
+        coverage.WriteCobertura(Path.Combine(outDir, "spec-coverage.cobertura.xml"));
+        console.WriteLine($"Spec coverage: {coverage.Summary()} exercised (spec-coverage.json)");
+    }
+
+    private static void PointLatestAt(string link, string target)
+    {
+        var existing = new FileInfo(link);
+        if (existing.LinkTarget is not null)
+        {
+            existing.Delete();
+        }
+        else if (Directory.Exists(link))
+        {
+            Directory.Delete(link, recursive: true);
+        }
+
+        // A relative link keeps working when the repository is moved or mounted elsewhere.
+        Directory.CreateSymbolicLink(link, Path.GetRelativePath(Path.GetDirectoryName(link)!, target));
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Xml.Linq;
+using AnomaliesConformance.Runner;
+using AnomaliesConformance.Core.Targets;
+using AnomaliesConformance.Core.Checks;
+using AnomaliesConformance.Core;
+
+namespace AnomaliesConformance.Runner.Reporting;
+
+/// <summary>
+/// Renders junit.xml: one test case per check, the rule id leading its name, failures with their narrative
+/// (rule, doc sentence, role, request and response, curl). Waived and inconclusive checks are skipped cases
+/// whose message says why, since JUnit has no such outcomes.
+/// </summary>
+public static class JunitWriter
+{
+    public static string Render(RunReport report)
+    {
+        var suites = report.Tests
+            .GroupBy(t => t.Fixture)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(group => new XElement(
+                "testsuite",
+                new XAttribute("name", group.Key),
+                new XAttribute("tests", group.Count()),
+                new XAttribute("failures", group.Count(t => t.Verdict is Verdicts.Failed)),
+                new XAttribute("errors", group.Count(t => t.Verdict is Verdicts.TargetError)),
+                new XAttribute("skipped", group.Count(t => t.Verdict is Verdicts.Skipped or Verdicts.Inconclusive or Verdicts.Waived)),
+                new XAttribute("time", Seconds(group.Sum(t => t.DurationSeconds))),
+                group.Select(test => Case(test, report))));
+        var root = new XElement(
+            "testsuites",
+            new XAttribute("name", "Anomalies API conformance"),
+            new XAttribute("tests", report.Tests.Count),
+            new XAttribute("failures", report.TestCount(Verdicts.Failed)),
+            new XAttribute("errors", report.TestCount(Verdicts.TargetError)),
+            new XAttribute("time", Seconds(report.Duration.TotalSeconds)),
+            suites);
+        return Xml.ToText(new XDocument(new XDeclaration("1.0", "utf-8", null), root));
+    }
+
+    private static XElement Case(TestOutcome test, RunReport report)
+    {
+        var element = new XElement(
+            "testcase",
+            new XAttribute("name", $"{string.Join(",", test.Rules)}: {test.Name}"),
+            new XAttribute("classname", test.Fixture),
+            new XAttribute("time", Seconds(test.DurationSeconds)));
+        switch (test.Verdict)
+        {
+            case Verdicts.Failed:
+                element.Add(new XElement("failure", new XAttribute("message", FirstLine(test.Message)), FailureNarrative.For(test, report)));
+                break;
+            case Verdicts.TargetError:
+                element.Add(new XElement("error", new XAttribute("message", FirstLine(test.Message)), FailureNarrative.For(test, report)));
+                break;
+            case Verdicts.Skipped or Verdicts.Inconclusive or Verdicts.Waived:
+                element.Add(new XElement("skipped", new XAttribute("message", $"{test.Verdict}: {test.Message}")));
+                break;
+            case Verdicts.Passed when test.Retries > 0:
+                element.Add(new XElement("system-out", test.Message));
+                break;
+        }
+
+        return element;
+    }
+
+    private static string FirstLine(string? message) => (message ?? "").Split('\n')[0].Trim();
+
+    private static string Seconds(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
+}
