@@ -132,7 +132,7 @@ public static class ConformanceRunner
             waivers,
             settings.RequestPolicy,
             recorder.ForTest(SetupScope).Count(e => e.IsRetry));
-        report = report with { Canary = canary, Cleanup = cleanup, SpecDrift = drift };
+        report = report with { Canary = canary, Cleanup = cleanup, SpecDrift = drift, RequestsSent = recorder.All().Count };
         if (container is not null && !report.Conformant)
         {
             // A failing vendor image's own account of the run belongs next to the report.
@@ -378,7 +378,7 @@ public static class ConformanceRunner
     {
         try
         {
-            await WaitUntilAnsweringAsync(api, container is null ? settings.RequestTimeout : settings.RequestTimeout * 4);
+            await WaitUntilAnsweringAsync(api, container is null ? settings.RequestTimeout : settings.RequestTimeout * 4, mayStillBeStarting: container is not null);
         }
         catch (SetupException) when (container is not null)
         {
@@ -389,7 +389,7 @@ public static class ConformanceRunner
         }
     }
 
-    private static async Task WaitUntilAnsweringAsync(ApiClient api, TimeSpan timeout)
+    private static async Task WaitUntilAnsweringAsync(ApiClient api, TimeSpan timeout, bool mayStillBeStarting)
     {
         var deadline = DateTime.UtcNow + timeout;
         using (ExchangeRecorder.Scope(SetupScope))
@@ -399,10 +399,10 @@ public static class ConformanceRunner
                 try
                 {
                     // Any HTTP answer means the target is up; 401 is the expected one without a token.
-                    await api.GetAsync(Actor.Anonymous, "/api/anomalies?size=1");
+                    await api.ProbeAsync(Actor.Anonymous, "/api/anomalies?size=1");
                     return;
                 }
-                catch (TargetErrorException e) when (DateTime.UtcNow < deadline)
+                catch (TargetErrorException e) when (DateTime.UtcNow < deadline && (mayStillBeStarting || !Refused(e)))
                 {
                     _ = e;
                     await Task.Delay(250);
@@ -414,6 +414,13 @@ public static class ConformanceRunner
             }
         }
     }
+
+    /// <summary>
+    /// Nothing listens there: a deployment that refuses the first connection will not start answering, so
+    /// the run ends at once (exit 3). A container just started may still be coming up, and is waited for.
+    /// </summary>
+    private static bool Refused(TargetErrorException e) =>
+        e.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError, InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } };
 
     private static void WriteReports(RunReport report, RunSettings settings, TextWriter console, Redactor redactor)
     {

@@ -207,8 +207,8 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgres
         if (retried.Count > 0)
         {
             var refusals = exchanges.Where(e => TargetTrouble.Of(e) is not null && exchanges.Any(r => r.IsRetry && r.Url == e.Url && r.Attempt == e.Attempt + 1)).ToList();
-            var note = $"{retried.Count} request(s) were sent again after the target refused them: "
-                + string.Join("; ", refusals.Take(5).Select(e => $"{e.Status} to {e.Method} {e.Url}"))
+            var note = $"{retried.Count} request(s) were sent again after the target refused them or their answer was lost: "
+                + string.Join("; ", refusals.Take(5).Select(e => $"{(e.Status == 0 ? "no answer" : e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))} to {e.Method} {e.Url}"))
                 + (refusals.Count > 5 ? $"; and {refusals.Count - 5} more" : "");
             message = message is null ? $"passed after retries. {note}" : $"{message}\n{note}";
         }

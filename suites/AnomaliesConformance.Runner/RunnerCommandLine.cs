@@ -26,7 +26,7 @@ public sealed class RunnerCommandLine
     internal readonly Option<string[]> rules = new("--rule") { Description = "Run only the tests of these rule ids (ID[,ID])" };
     internal readonly Option<int> workers = new("--workers") { Description = "Tests run in parallel by this many workers", DefaultValueFactory = _ => 4 };
     internal readonly Option<int?> timeout = new("--timeout") { Description = "Seconds to wait for any one answer of the target (default 30, or the profile's)" };
-    internal readonly Option<int> retries = new("--retries") { Description = "Times a GET is sent again after a 429 or 503 answer, with backoff honouring Retry-After (0: never)", DefaultValueFactory = _ => 3 };
+    internal readonly Option<int> retries = new("--retries") { Description = "Times a GET is sent again after a 429 or 503 answer or a lost one (reset, timeout), with backoff honouring Retry-After (0: never); a write is never sent again", DefaultValueFactory = _ => 3 };
     internal readonly Option<int?> rateLimit = new("--rate-limit") { Description = "Send at most this many requests per second (all workers together); default: the profile's, else no limit" };
     internal readonly Option<bool> keepFixtures = new("--keep-fixtures") { Description = "Leave what the run provisioned on the target (default: tear it down and verify)" };
     internal readonly Option<string?> sweep = new("--sweep") { Description = "Remove what the run(s) of this ledger.ndjson left on the target, and verify; then exit" };

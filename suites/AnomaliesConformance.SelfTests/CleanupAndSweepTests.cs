@@ -27,7 +27,7 @@ public sealed class CleanupAndSweepTests
         var before = await target.StateAsync();
         var output = TempDirectory.Create("cleanup");
 
-        var run = await ChildProcess.RunSuiteAsync("--target", target.Url, "--provisioning-key", Key, "--out", output, "--seed", "4242");
+        var run = await ChildProcess.RunRunnerAsync("--target", target.Url, "--provisioning-key", Key, "--out", output, "--seed", "4242");
 
         run.ExitCode.Should().Be(0, "{0}", run);
         run.StandardOutput.Should().Contain("nothing is left");
@@ -65,7 +65,7 @@ public sealed class CleanupAndSweepTests
         var runId = RunIdOf(output);
         (await target.RemainingAsync(runId)).Should().BeGreaterThan(0, "the killed run left fixtures behind (else this test proves nothing)");
 
-        var sweep = await ChildProcess.RunSuiteAsync("--sweep", ledger, "--provisioning-key", Key);
+        var sweep = await ChildProcess.RunRunnerAsync("--sweep", ledger, "--provisioning-key", Key);
 
         sweep.ExitCode.Should().Be(0, "{0}", sweep);
         (await target.RemainingAsync(runId)).Should().Be(0);

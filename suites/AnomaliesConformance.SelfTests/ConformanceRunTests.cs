@@ -28,7 +28,7 @@ public sealed class ConformanceRunTests
         var output = TempDirectory.Create("clean-run");
 
         const string distinctiveKey = "selftest-SECRET-provisioning-key-7c1f";
-        var run = await ChildProcess.RunSuiteAsync("--out", output, "--seed", "4242", "--provisioning-key", distinctiveKey);
+        var run = await ChildProcess.RunRunnerAsync("--out", output, "--seed", "4242", "--provisioning-key", distinctiveKey);
 
         run.ExitCode.Should().Be(0, "the reference server is the faithful implementation: {0}", run);
         foreach (var file in new[] { "index.html", "results.json", "junit.xml", "exchanges.ndjson", "spec-coverage.json", "spec-coverage.cobertura.xml" })
@@ -65,7 +65,7 @@ public sealed class ConformanceRunTests
     {
         var output = TempDirectory.Create("read-only");
 
-        var run = await ChildProcess.RunSuiteAsync("--read-only", "--out", output, "--seed", "4242");
+        var run = await ChildProcess.RunRunnerAsync("--read-only", "--out", output, "--seed", "4242");
 
         run.ExitCode.Should().Be(0, "{0}", run);
         var results = ResultsFile.Load(output);
@@ -119,7 +119,7 @@ public sealed class ConformanceRunTests
         var shouldFaults = FaultList.Load().Where(f => catalogue.Find(f.Rule) is { IsMust: false }).ToList();
         var output = TempDirectory.Create("every-should-fault");
 
-        var run = await ChildProcess.RunSuiteAsync([
+        var run = await ChildProcess.RunRunnerAsync([
             "--reference-fault", string.Join(",", shouldFaults.Select(f => f.Name)), "--out", output, "--seed", "4242",
             "--representation", "history_tags_key=tags", .. ReferenceExpectations]);
 
@@ -159,7 +159,7 @@ public sealed class ConformanceRunTests
     {
         var output = TempDirectory.Create("observations");
 
-        var run = await ChildProcess.RunSuiteAsync("--rule", string.Join(',', ObservationRules), "--out", output, "--seed", "4242");
+        var run = await ChildProcess.RunRunnerAsync("--rule", string.Join(',', ObservationRules), "--out", output, "--seed", "4242");
 
         run.ExitCode.Should().Be(0, "observations never fail a run: {0}", run);
         var results = ResultsFile.Load(output);
@@ -176,7 +176,7 @@ public sealed class ConformanceRunTests
     {
         var output = TempDirectory.Create("expectations");
 
-        var run = await ChildProcess.RunSuiteAsync(["--rule", string.Join(',', ObservationRules), "--out", output, "--seed", "4242", .. ReferenceExpectations]);
+        var run = await ChildProcess.RunRunnerAsync(["--rule", string.Join(',', ObservationRules), "--out", output, "--seed", "4242", .. ReferenceExpectations]);
 
         run.ExitCode.Should().Be(0, "the reference server does what its expectations declare: {0}", run);
         var results = ResultsFile.Load(output);
@@ -203,9 +203,9 @@ public sealed class ContractRunTests
         await File.WriteAllTextAsync(spec, Microsoft.OpenApi.Extensions.OpenApiSerializableExtensions.SerializeAsJson(document, Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0));
 
         var lenientOut = TempDirectory.Create("lenient");
-        var lenient = await ChildProcess.RunSuiteAsync("--spec", spec, "--rule", "CONTRACT-RESPONSE-SCHEMA", "--out", lenientOut, "--seed", "4242");
+        var lenient = await ChildProcess.RunRunnerAsync("--spec", spec, "--rule", "CONTRACT-RESPONSE-SCHEMA", "--out", lenientOut, "--seed", "4242");
         var strictOut = TempDirectory.Create("strict");
-        var strict = await ChildProcess.RunSuiteAsync("--spec", spec, "--strict-schema", "--rule", "CONTRACT-RESPONSE-SCHEMA", "--out", strictOut, "--seed", "4242");
+        var strict = await ChildProcess.RunRunnerAsync("--spec", spec, "--strict-schema", "--rule", "CONTRACT-RESPONSE-SCHEMA", "--out", strictOut, "--seed", "4242");
 
         lenient.ExitCode.Should().Be(0, "{0}", lenient);
         var warnings = ResultsFile.Load(lenientOut).Document["warnings"]!.AsArray();
@@ -221,7 +221,7 @@ public sealed class ContractRunTests
     {
         var output = TempDirectory.Create("fuzz-clean");
 
-        var run = await ChildProcess.RunSuiteAsync("--fuzz", "15", "--rule", "CONTRACT-DOCUMENTED-STATUS,CONTRACT-RESPONSE-SCHEMA", "--out", output, "--seed", "4242");
+        var run = await ChildProcess.RunRunnerAsync("--fuzz", "15", "--rule", "CONTRACT-DOCUMENTED-STATUS,CONTRACT-RESPONSE-SCHEMA", "--out", output, "--seed", "4242");
 
         run.ExitCode.Should().Be(0, "{0}", run);
         ResultsFile.Load(output).FailedRules().Should().BeEmpty("{0}", run);
@@ -233,7 +233,7 @@ public sealed class ContractRunTests
     {
         var output = TempDirectory.Create("fuzz-fault");
 
-        var run = await ChildProcess.RunSuiteAsync("--fuzz", "60", "--rule", "CONTRACT-DOCUMENTED-STATUS", "--reference-fault", "contract-size-above-max-500", "--out", output, "--seed", "4242");
+        var run = await ChildProcess.RunRunnerAsync("--fuzz", "60", "--rule", "CONTRACT-DOCUMENTED-STATUS", "--reference-fault", "contract-size-above-max-500", "--out", output, "--seed", "4242");
 
         var results = ResultsFile.Load(output);
         results.FailedRules().Should().Equal(["CONTRACT-DOCUMENTED-STATUS"], "{0}", run);

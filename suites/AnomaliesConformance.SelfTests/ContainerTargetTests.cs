@@ -80,7 +80,7 @@ public sealed class ContainerTargetTests
         var output = TempDirectory.Create("image-silent");
 
         // The server listens on another port than the one the suite is told to poll.
-        var run = await ChildProcess.RunSuiteAsync(
+        var run = await ChildProcess.RunRunnerAsync(
             "--image", Image, "--image-port", "18613", "--image-env", "REFERENCE_URLS=http://127.0.0.1:18614",
             "--provisioning-key", Key, "--timeout", "5", "--out", output);
 
@@ -90,7 +90,7 @@ public sealed class ContainerTargetTests
     }
 
     private static Task<ChildProcessResult> RunAgainstImageAsync(string output, int port, params string[] extra) =>
-        ChildProcess.RunSuiteAsync(
+        ChildProcess.RunRunnerAsync(
             new[]
             {
                 "--image", Image, "--image-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -35,7 +35,7 @@ public sealed class FaultMatrixTests
         }
 
         var output = TempDirectory.Create("fault-matrix");
-        var run = await ChildProcess.RunSuiteAsync(["--fault-matrix", "--out", output, "--seed", "4242", .. ConformanceRunTests.ReferenceExpectations], TimeSpan.FromMinutes(10));
+        var run = await ChildProcess.RunRunnerAsync(["--fault-matrix", "--out", output, "--seed", "4242", .. ConformanceRunTests.ReferenceExpectations], TimeSpan.FromMinutes(10));
         run.ExitCode.Should().Be(0, "the matrix's own pass is a clean run: {0}", run);
         matrixRun = run.ToString();
         var document = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, "fault-matrix.json")))!.AsObject();
@@ -58,7 +58,7 @@ public sealed class FaultMatrixTests
 
         // The fault's code runs where no single request can choose it: a full run with the fault on the server.
         var output = TempDirectory.Create("fault-" + fault);
-        var run = await ChildProcess.RunSuiteAsync(["--reference-fault", fault, "--out", output, "--seed", "4242", .. ConformanceRunTests.ReferenceExpectations]);
+        var run = await ChildProcess.RunRunnerAsync(["--reference-fault", fault, "--out", output, "--seed", "4242", .. ConformanceRunTests.ReferenceExpectations]);
 
         var results = ResultsFile.Load(output);
         Judge(fault, rule, results.FailedRules(), results.InconclusiveRules().ToList(), run.ToString());
@@ -84,7 +84,7 @@ public sealed class FaultMatrixTests
         }
 
         var output = TempDirectory.Create("full-" + fault);
-        var run = await ChildProcess.RunSuiteAsync(["--reference-fault", fault, "--out", output, "--seed", "4242", .. ConformanceRunTests.ReferenceExpectations]);
+        var run = await ChildProcess.RunRunnerAsync(["--reference-fault", fault, "--out", output, "--seed", "4242", .. ConformanceRunTests.ReferenceExpectations]);
         var full = ResultsFile.Load(output);
         var entry = matrix[fault];
 

@@ -26,9 +26,9 @@ public sealed class FaultyTargetTests
 
     // The comment checks read the endpoint's body; the others never call it (or, for the hard delete, read
     // only the status of a 404 there), so they show that a fault stays with the checks that met it.
-    private static readonly string Rules = string.Join(',',
-        "COMMENTS-NEWEST-FIRST", "COMMENTS-START-INCLUSIVE", "COMMENTS-END-EXCLUSIVE", "HARD-DELETE-REMOVES",
-        "GET-BY-ID", "HISTORY-CHANGESET-BEFORE-AFTER", "PERM-WRITE-AUTHOR", "BULK-ATOMIC", "BULK-ID-INT-OR-UUID");
+    private const string Rules =
+        "COMMENTS-NEWEST-FIRST,COMMENTS-START-INCLUSIVE,COMMENTS-END-EXCLUSIVE,HARD-DELETE-REMOVES," +
+        "GET-BY-ID,HISTORY-CHANGESET-BEFORE-AFTER,PERM-WRITE-AUTHOR,BULK-ATOMIC,BULK-ID-INT-OR-UUID";
 
     private ReferenceServerProcess upstream = null!;
 
@@ -84,6 +84,48 @@ public sealed class FaultyTargetTests
         run.TestsMeeting("GET", CommentsPath).Should().OnlyContain(t => t.Verdict == "target-error" || t.Verdict == "passed");
         run.TestsNotMeeting("GET", CommentsPath).Should().NotBeEmpty().And.OnlyContain(t => t.Verdict == "passed", "a fault stays with the checks that met it: {0}", run.Process);
         run.RuleVerdict("COMMENTS-NEWEST-FIRST").Should().Be("inconclusive", "a rule whose checks met only target errors is not judged");
+    }
+
+    /// <summary>
+    /// A read whose answer was lost (the connection closed without one) is asked again with the backoff of a
+    /// 429, and the check is judged on the answer that came: a network blip is neither a verdict nor a target
+    /// error, and the retry is named.
+    /// </summary>
+    [Test]
+    public async Task A_read_whose_answer_was_lost_is_asked_again_and_its_check_is_judged()
+    {
+        await using var proxy = await MisbehavingProxy.StartAsync(upstream.Url, new MisbehaviourRule("GET", CommentsPath, Misbehaviour.DropConnection, Times: 2));
+
+        var run = await RunAgainstAsync(proxy, 2007);
+
+        proxy.Misbehaved.Should().Be(2);
+        run.Process.ExitCode.Should().Be(0, "every check was judged on a whole answer: {0}", run.Process);
+        run.Tests.Should().OnlyContain(t => t.Verdict == "passed", "{0}", run.Process);
+        run.Tests.Where(t => t.Retries > 0).Should().NotBeEmpty()
+            .And.OnlyContain(t => t.Message!.Contains("their answer was lost") && t.Message.Contains("no answer to GET"), "the retry is named");
+    }
+
+    /// <summary>
+    /// A write the target carried out whose answer was lost (a connection reset on the way back) is sent once:
+    /// the HTTP stack must not send it again on a new connection and have the second answer (404, or 409
+    /// "already archived") judged as the first. The check that sent it is a target error naming the write.
+    /// </summary>
+    [Test]
+    public async Task A_write_whose_answer_was_lost_is_sent_once_and_its_check_is_a_target_error()
+    {
+        await using var proxy = await MisbehavingProxy.StartAsync(upstream.Url, new MisbehaviourRule("DELETE", @"^/api/anomalies/\d+", Misbehaviour.ForwardThenDrop, Times: 3));
+
+        var run = await RunAgainstAsync(proxy, 2006, "ARCHIVE-BODY-OPTIONAL,HARD-DELETE-REMOVES,ARCHIVE-DELETE-NO-CONTENT,HARD-DELETE-ONLY-ARCHIVED,ARCHIVE-SETS-STATUS");
+
+        proxy.ForwardedAndDropped.Should().Be(3, "the target carried out three deletes whose answers were lost: {0} {1}", string.Join("; ", proxy.Received.Where(r => r.StartsWith("DELETE", StringComparison.Ordinal))), run.Process);
+        proxy.Received.Where(r => Regex.IsMatch(r, @"^DELETE /api/anomalies/\d+")).GroupBy(r => r).Where(g => g.Count() > 1).Select(g => g.Key)
+            .Should().BeEmpty("no write is sent twice (each single DELETE here names its own anomaly): {0}", run.Process);
+        run.ShouldBeComplete();
+        run.Tests.Where(t => t.Verdict == "failed").Select(t => $"{t.Id}: {t.Message}").Should().BeEmpty("a lost answer is never judged as a behaviour: {0}", run.Process);
+        var lost = run.Tests.Where(t => t.Verdict == "target-error").ToList();
+        lost.Should().NotBeEmpty();
+        lost.Should().OnlyContain(t => t.LastExchange!["method"]!.GetValue<string>() == "DELETE" && t.LastExchange["status"]!.GetValue<int>() == 0,
+            "each stopped at the write whose answer never came");
     }
 
     [Test]
@@ -180,13 +222,13 @@ public sealed class FaultyTargetTests
         run.ShouldNotCrash();
     }
 
-    private async Task<FaultyRun> RunAgainstAsync(MisbehavingProxy proxy, int seed)
+    private async Task<FaultyRun> RunAgainstAsync(MisbehavingProxy proxy, int seed, string rules = Rules)
     {
         var output = TempDirectory.Create("faulty-target");
         var clock = Stopwatch.StartNew();
         var process = await ChildProcess.RunAsync(
             "dotnet",
-            [Repository.RunnerDll, "--target", proxy.Url.ToString(), "--provisioning-key", Key, "--timeout", "3", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rule", Rules, "--out", output],
+            [Repository.RunnerDll, "--target", proxy.Url.ToString(), "--provisioning-key", Key, "--timeout", "3", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rule", rules, "--out", output],
             RunBound);
         TestContext.Out.WriteLine($"run against {proxy.Url} took {clock.Elapsed.TotalSeconds:0.0} s");
         return new FaultyRun(output, process);

@@ -45,7 +45,7 @@ public sealed class ManifestModeTests
         var output = TempDirectory.Create("manifest-run");
         var before = await target.StateAsync(target.ReadOnly.Concat(target.Mutable));
 
-        var run = await target.RunSuiteAsync(output);
+        var run = await target.RunRunnerAsync(output);
 
         var results = ResultsFile.Load(output);
         var tests = results.Document["tests"]!.AsArray().Select(t => t!.AsObject()).ToList();
@@ -98,7 +98,7 @@ public sealed class ManifestModeTests
         await using var target = await ManifestTarget.StartAsync([fault]);
         var output = TempDirectory.Create("manifest-fault-" + fault);
 
-        var run = await target.RunSuiteAsync(output, "--rule", string.Join(',', ManifestChecks.Keys));
+        var run = await target.RunRunnerAsync(output, "--rule", string.Join(',', ManifestChecks.Keys));
 
         ResultsFile.Load(output).Document["rules"]!.AsArray()
             .Where(r => r!["verdict"]!.GetValue<string>() == "failed")
@@ -126,7 +126,7 @@ public sealed class ManifestModeTests
         await target.ChangeAsync(mutable);
         (await target.StateAsync([mutable])).Should().NotBe(before, "the anomaly was changed (else this test proves nothing)");
 
-        var sweep = await target.RunSuiteAsync(null, "--sweep", ledger);
+        var sweep = await target.RunRunnerAsync(null, "--sweep", ledger);
 
         sweep.ExitCode.Should().Be(0, "{0}", sweep);
         sweep.StandardOutput.Should().Contain($"anomaly {mutable} is back to its state before the run");
@@ -232,7 +232,7 @@ public sealed class ManifestModeTests
             return target;
         }
 
-        public Task<ChildProcessResult> RunSuiteAsync(string? output, params string[] arguments) =>
+        public Task<ChildProcessResult> RunRunnerAsync(string? output, params string[] arguments) =>
             ChildProcess.RunAsync(
                 "dotnet",
                 new[] { Repository.RunnerDll, "--profile", profile, "--seed", "4242" }.Concat(output is null ? [] : ["--out", output]).Concat(arguments),

@@ -28,7 +28,7 @@ public sealed class PrismTargetTests
         await WaitUntilListeningAsync(mock, port, TimeSpan.FromSeconds(90));
         var output = TempDirectory.Create("prism");
 
-        var run = await ChildProcess.RunSuiteAsync("--target", $"http://127.0.0.1:{port}", "--provisioning-key", "x", "--out", output, "--seed", "4242");
+        var run = await ChildProcess.RunRunnerAsync("--target", $"http://127.0.0.1:{port}", "--provisioning-key", "x", "--out", output, "--seed", "4242");
 
         run.ExitCode.Should().Be(1, "MUST rules cannot be judged without fixtures, and a mock breaks behaviour rules: {0}", run);
         run.StandardOutput.Should().Contain("Provisioning unavailable").And.Contain("VERDICT: NOT CONFORMANT");

@@ -86,7 +86,7 @@ public sealed class ReadingLayerTests
     [Test]
     public async Task An_unknown_representation_key_exits_2_and_names_the_known_ones()
     {
-        var run = await ChildProcess.RunSuiteAsync("--representation", "comment_key=text", "--out", TempDirectory.Create("bad-representation"));
+        var run = await ChildProcess.RunRunnerAsync("--representation", "comment_key=text", "--out", TempDirectory.Create("bad-representation"));
 
         run.ExitCode.Should().Be(2, "{0}", run);
         run.StandardError.Should().Contain("comment_key").And.Contain("comment_text_key");

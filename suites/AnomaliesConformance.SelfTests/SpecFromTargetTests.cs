@@ -29,7 +29,7 @@ public sealed class SpecFromTargetTests
         await using var server = await ReferenceServerProcess.StartAsync(Repository.ReferenceServerDll, ProvisioningKey, [], TimeSpan.FromSeconds(60), database);
         var output = Path.Combine(workspace, "report");
 
-        var run = await ChildProcess.RunSuiteAsync("--target", server.Url.ToString(), "--provisioning-key", ProvisioningKey, "--spec-from-target", "--out", output, "--seed", "4242", "--keep-fixtures");
+        var run = await ChildProcess.RunRunnerAsync("--target", server.Url.ToString(), "--provisioning-key", ProvisioningKey, "--spec-from-target", "--out", output, "--seed", "4242", "--keep-fixtures");
 
         run.ExitCode.Should().Be(0, "{0}", run);
         var results = ResultsFile.Load(output);
@@ -61,7 +61,7 @@ public sealed class SpecFromTargetTests
         await File.WriteAllTextAsync(description, Json(Changed(Drift)));
         var output = Path.Combine(workspace, "report");
 
-        var run = await ChildProcess.RunSuiteAsync("--reference-openapi", description, "--spec-from-target", "--out", output, "--seed", "4242");
+        var run = await ChildProcess.RunRunnerAsync("--reference-openapi", description, "--spec-from-target", "--out", output, "--seed", "4242");
 
         run.ExitCode.Should().Be(0, "drift is information, not a verdict, and the drifted description still fits the server: {0}", run);
         var items = ResultsFile.Load(output).Document["spec_drift"]!["items"]!.AsArray()
@@ -95,7 +95,7 @@ public sealed class SpecFromTargetTests
     {
         var output = TempDirectory.Create("spec-yaml");
 
-        var run = await ChildProcess.RunSuiteAsync("--reference-openapi", Repository.Specs("anomalies.openapi.yaml"), "--spec-from-target", "--rule", "CONTRACT-RESPONSE-SCHEMA", "--out", output, "--seed", "4242");
+        var run = await ChildProcess.RunRunnerAsync("--reference-openapi", Repository.Specs("anomalies.openapi.yaml"), "--spec-from-target", "--rule", "CONTRACT-RESPONSE-SCHEMA", "--out", output, "--seed", "4242");
 
         run.ExitCode.Should().Be(0, "{0}", run);
         var drift = ResultsFile.Load(output).Document["spec_drift"]!;
@@ -108,7 +108,7 @@ public sealed class SpecFromTargetTests
     {
         var output = TempDirectory.Create("spec-404");
 
-        var run = await ChildProcess.RunSuiteAsync("--spec-from-target", "/api/nothing-here", "--out", output);
+        var run = await ChildProcess.RunRunnerAsync("--spec-from-target", "/api/nothing-here", "--out", output);
 
         run.ExitCode.Should().Be(3, "{0}", run);
         run.StandardError.Should().MatchRegex(@"GET http://127\.0\.0\.1:\d+/api/nothing-here answered 404");
@@ -123,7 +123,7 @@ public sealed class SpecFromTargetTests
         await File.WriteAllTextAsync(description, "<html><body><h1>Down for maintenance</h1></body></html>");
         var output = Path.Combine(workspace, "report");
 
-        var run = await ChildProcess.RunSuiteAsync("--reference-openapi", description, "--spec-from-target", "--out", output);
+        var run = await ChildProcess.RunRunnerAsync("--reference-openapi", description, "--spec-from-target", "--out", output);
 
         run.ExitCode.Should().Be(3, "{0}", run);
         run.StandardError.Should().MatchRegex(@"GET http://127\.0\.0\.1:\d+/api/openapi\.json answered 200: the answer is not an OpenAPI 3 document");
@@ -136,7 +136,7 @@ public sealed class SpecFromTargetTests
     [TestCase("--reference-openapi", "/no/such/openapi.json")]
     public async Task A_misused_option_exits_2_and_names_it(params string[] arguments)
     {
-        var run = await ChildProcess.RunSuiteAsync([.. arguments, "--out", TempDirectory.Create("spec-usage")]);
+        var run = await ChildProcess.RunRunnerAsync([.. arguments, "--out", TempDirectory.Create("spec-usage")]);
 
         run.ExitCode.Should().Be(2, "{0}", run);
         run.StandardError.Should().Contain(arguments[0]);

@@ -156,7 +156,7 @@ public sealed class TargetProfileTests
             colour: blue
             """);
 
-        var run = await ChildProcess.RunSuiteAsync("--profile", path, "--target", "http://127.0.0.1:9", "--out", TempDirectory.Create("profile-error"));
+        var run = await ChildProcess.RunRunnerAsync("--profile", path, "--target", "http://127.0.0.1:9", "--out", TempDirectory.Create("profile-error"));
 
         run.ExitCode.Should().Be(2, "{0}", run);
         run.StandardError.Should().Contain($"{path}:5: colour: unknown field");
@@ -167,7 +167,7 @@ public sealed class TargetProfileTests
     {
         await using var target = await CanaryTarget.StartAsync();
 
-        var run = await ChildProcess.RunSuiteAsync("--profile", target.ProfilePath, "--out", TempDirectory.Create("profile-run"), "--seed", "4242");
+        var run = await ChildProcess.RunRunnerAsync("--profile", target.ProfilePath, "--out", TempDirectory.Create("profile-run"), "--seed", "4242");
 
         run.ExitCode.Should().Be(0, "{0}", run);
         run.StandardOutput.Should().Contain($"canary anomaly {target.CanaryUuid}: unchanged");
@@ -188,7 +188,7 @@ public sealed class TargetProfileTests
         await File.WriteAllTextAsync(profile, await File.ReadAllTextAsync(target.ProfilePath) + "\npermission_matrix: deployment-permissions.yaml\n");
         var output = TempDirectory.Create("profile-matrix");
 
-        var run = await ChildProcess.RunSuiteAsync("--profile", profile, "--rule", "PERM-READ-VIEWER", "--out", output, "--seed", "4242");
+        var run = await ChildProcess.RunRunnerAsync("--profile", profile, "--rule", "PERM-READ-VIEWER", "--out", output, "--seed", "4242");
 
         var results = ResultsFile.Load(output);
         results.FailedRules().Should().Equal(["PERM-READ-VIEWER"], "the profile's matrix is the one judged: {0}", run);
@@ -205,7 +205,7 @@ public sealed class TargetProfileTests
         var output = TempDirectory.Create("profile-canary");
 
         // Someone else changes the canary while the suite runs: the run must notice.
-        var running = ChildProcess.RunSuiteAsync("--profile", target.ProfilePath, "--out", output, "--seed", "4242", "--workers", "1");
+        var running = ChildProcess.RunRunnerAsync("--profile", target.ProfilePath, "--out", output, "--seed", "4242", "--workers", "1");
         var exchanges = Path.Combine(output, "exchanges.ndjson");
         for (var i = 0; i < 200 && !(File.Exists(exchanges) && new FileInfo(exchanges).Length > 0); i++)
         {

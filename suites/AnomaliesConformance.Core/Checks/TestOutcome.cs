@@ -16,7 +16,7 @@ public sealed record TestOutcome
     public required double DurationSeconds { get; init; }
     public IReadOnlyList<Exchange> Exchanges { get; init; } = [];
 
-    /// <summary>Requests the suite sent again after a 429 or 503 refusal (each one is also an exchange).</summary>
+    /// <summary>Requests the suite sent again after a 429 or 503 refusal or a lost answer to a read (each one is also an exchange).</summary>
     public int Retries => Exchanges.Count(e => e.IsRetry);
 
     /// <summary>Findings that do not fail the test (Assert.Warn), such as undocumented response properties.</summary>

@@ -19,6 +19,7 @@ public sealed class ApiClient : IDisposable
     private const int MaxRecordedBodyChars = 64 * 1024;
 
     private readonly HttpClient http;
+    private readonly HttpClient writes;
     private readonly ExchangeRecorder recorder;
     private readonly Redactor redactor;
     private readonly RequestPolicy policy;
@@ -43,6 +44,18 @@ public sealed class ApiClient : IDisposable
         // The timeout is applied per request in SendOnceAsync, covering the body too: HttpClient's own
         // timeout stops at the headers when the body is streamed.
         http = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        // Writes never reuse a connection. The HTTP stack silently sends a request again on a new connection
+        // when a reused one closes before any answer: for a write the target already carried out, the second
+        // answer (404, 409) would be judged as the first. A request on a fresh connection is never resent, so
+        // one attempt is one exchange, and a lost answer stays a lost answer (a target error).
+        writes = new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.Zero,
+            PooledConnectionIdleTimeout = TimeSpan.Zero,
+            AutomaticDecompression = System.Net.DecompressionMethods.All,
+            ConnectTimeout = policy.Timeout,
+        })
+        { BaseAddress = baseUrl, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     }
 
     public ApiClient(Uri baseUrl, ExchangeRecorder recorder, Redactor redactor, TimeSpan timeout)
@@ -62,6 +75,13 @@ public sealed class ApiClient : IDisposable
 
     public Task<ApiResponse> GetAsync(Actor actor, string pathAndQuery, CancellationToken ct = default, string purpose = ExchangePurpose.Act) =>
         SendAsync(actor, HttpMethod.Get, pathAndQuery, null, null, ct, purpose);
+
+    /// <summary>
+    /// One GET, once: no retry, whatever the answer or its absence. For the readiness probe, which decides
+    /// itself how long to wait, and must see a refused connection at once.
+    /// </summary>
+    public Task<ApiResponse> ProbeAsync(Actor actor, string pathAndQuery, CancellationToken ct = default) =>
+        SendOnceAsync(actor, HttpMethod.Get, pathAndQuery, null, null, 1, ExchangePurpose.Verify, ct);
 
     /// <summary>
     /// Sends one request and records every attempt as its own exchange. A 429 or 503 answer to a GET is
@@ -147,7 +167,8 @@ public sealed class ApiClient : IDisposable
         var body = new BodyReader();
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            var client = RequestPolicy.IsRetriable(method.Method) ? http : writes;
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             exchange = exchange with
             {
                 Status = (int)response.StatusCode,
@@ -208,6 +229,7 @@ public sealed class ApiClient : IDisposable
     public void Dispose()
     {
         http.Dispose();
+        writes.Dispose();
         rateLimiter?.Dispose();
     }
 

@@ -70,6 +70,13 @@ public sealed record RequestPolicy
     }
 
     /// <summary>Whether the suite asks again after this answer: a refusal of a safe request whose wait it is willing to honour.</summary>
+    /// <summary>
+    /// A read whose answer never came whole (a reset, a dropped connection, a timeout) is asked again, with the
+    /// same backoff as a 429 or 503: reading twice changes nothing. A write is never sent again: the target
+    /// may have carried it out, and its check is a target error.
+    /// </summary>
+    public static bool IsLostRead(Exchange exchange) => exchange.TransportError is not null && IsRetriable(exchange.Method);
+
     public bool ShouldRetry(ApiResponse response, DateTimeOffset now) =>
         IsRefusal(response.Status)
         && IsRetriable(response.Exchange.Method)
@@ -90,7 +97,9 @@ public sealed record RequestPolicy
                 UseJitter = true,
                 Delay = FirstBackoff,
                 MaxDelay = LongestWait,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { } answer && ShouldRetry(answer, clock.GetUtcNow())),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { } answer
+                    ? ShouldRetry(answer, clock.GetUtcNow())
+                    : args.Outcome.Exception is TargetErrorException { Exchange: { } lost } && IsLostRead(lost)),
                 // The target's own Retry-After wins over the computed backoff.
                 DelayGenerator = args => ValueTask.FromResult(
                     args.Outcome.Result is { } answer ? RetryAfter(answer.Header("Retry-After"), clock.GetUtcNow()) : null),

@@ -22,9 +22,10 @@ public static class ConsoleSummary
 
         console.WriteLine($"  {"tests",-14} {report.TestCount(Verdicts.Passed),7} {report.TestCount(Verdicts.Failed),7} {report.TestCount(Verdicts.Skipped),8} {report.TestCount(Verdicts.Inconclusive),9} {report.TestCount(Verdicts.Waived),7}" +
             (report.TestCount(Verdicts.TargetError) > 0 ? $"  + {report.TestCount(Verdicts.TargetError)} target errors" : ""));
+        console.WriteLine($"  requests: {report.RequestsSent} sent ({report.CheckRequests} by the checks, the rest in setup and teardown)");
         if (report.TotalRetries > 0)
         {
-            console.WriteLine($"  retries: {report.TotalRetries} request(s) sent again after a 429 or 503 ({report.Tests.Count(t => t.Retries > 0)} tests, {report.SetupRetries} during setup)");
+            console.WriteLine($"  retries: {report.TotalRetries} request(s) sent again after a 429, a 503 or a lost answer ({report.Tests.Count(t => t.Retries > 0)} tests, {report.SetupRetries} during setup)");
         }
 
         var warnings = report.Tests.Sum(t => t.Warnings.Count);

@@ -116,6 +116,7 @@ public static class HtmlReportWriter
         Row("Requests", E($"timeout {report.RequestPolicy.Timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s, up to {report.RequestPolicy.MaxRetries} retries of a GET after 429/503, "
             + (report.RequestPolicy.RateLimitPerSecond is { } limit ? $"at most {limit.ToString(CultureInfo.InvariantCulture)} requests/s" : "no rate limit")
             + (report.RequestPolicy.ReadOnly ? "; read-only: only checks that send GETs ran" : "")));
+        Row("Requests sent", E($"{report.RequestsSent.ToString(CultureInfo.InvariantCulture)} ({report.CheckRequests.ToString(CultureInfo.InvariantCulture)} by the checks, the rest in setup and teardown)"));
         Row("Retries", E(report.TotalRetries == 0
             ? "none"
             : $"{report.TotalRetries} request(s) sent again after a refusal ({report.Tests.Count(t => t.Retries > 0)} tests, {report.SetupRetries} during setup)"));

@@ -52,6 +52,11 @@ public static class ResultsJsonWriter
                 ["rate_limit_per_second"] = report.RequestPolicy.RateLimitPerSecond,
                 ["read_only"] = report.RequestPolicy.ReadOnly,
             },
+            ["requests"] = new JsonObject
+            {
+                ["total"] = report.RequestsSent,
+                ["checks"] = report.CheckRequests,
+            },
             ["retries"] = new JsonObject
             {
                 ["total"] = report.TotalRetries,
@@ -137,6 +142,7 @@ public static class ResultsJsonWriter
                 ["waived_by"] = r.WaivedBy?.Id,
                 ["verdict"] = r.Verdict,
                 ["tests"] = r.Tests.Count,
+                ["requests"] = RunReport.RequestsOf(r),
                 ["note"] = r.Note,
                 ["sentence"] = r.Rule.Sentence,
                 ["test_results"] = new JsonArray(r.Tests.Select(t => (JsonNode?)new JsonObject

@@ -56,6 +56,15 @@ public sealed record RunReport
 
     public int TotalRetries => SetupRetries + Tests.Sum(t => t.Retries);
 
+    /// <summary>Every request the run sent (each attempt counts), its setup and teardown included.</summary>
+    public int RequestsSent { get; init; }
+
+    /// <summary>The requests the checks themselves sent (their fixtures' provisioning included).</summary>
+    public int CheckRequests => Tests.Sum(t => t.Exchanges.Count);
+
+    /// <summary>The requests of one rule's checks: what it costs to judge it.</summary>
+    public static int RequestsOf(RuleVerdict rule) => rule.Tests.Sum(t => t.Exchanges.Count);
+
     /// <summary>Recorded findings and the tests' own Assert.Warn messages (undocumented response properties).</summary>
     public IReadOnlyList<Warning> AllWarnings => Findings.Warnings
         .Concat(Tests.SelectMany(t => t.Warnings.Select(w => new Warning(string.Join(",", t.Rules), t.Name, w))))

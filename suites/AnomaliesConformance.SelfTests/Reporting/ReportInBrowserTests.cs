@@ -32,7 +32,7 @@ public sealed class ReportInBrowserTests
             Directory.Delete(Output, recursive: true);
         }
 
-        var run = await ChildProcess.RunSuiteAsync("--reference-fault", Fault, "--out", Output, "--seed", "4242");
+        var run = await ChildProcess.RunRunnerAsync("--reference-fault", Fault, "--out", Output, "--seed", "4242");
         run.ExitCode.Should().Be(1, "the fault breaks a MUST rule: {0}", run);
         (playwright, browser) = await Chromium.LaunchAsync();
     }

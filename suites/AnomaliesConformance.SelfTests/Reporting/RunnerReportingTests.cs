@@ -17,10 +17,10 @@ public sealed class RunnerReportingTests
     {
         var recorded = TempDirectory.Create("replay-recorded");
         var replayed = TempDirectory.Create("replay-replayed");
-        var run = await ChildProcess.RunSuiteAsync("--reference-fault", Fault, "--rule", Rule, "--out", recorded, "--seed", "31337");
+        var run = await ChildProcess.RunRunnerAsync("--reference-fault", Fault, "--rule", Rule, "--out", recorded, "--seed", "31337");
         run.ExitCode.Should().Be(1, "{0}", run);
 
-        var replay = await ChildProcess.RunSuiteAsync("--replay", Path.Combine(recorded, "exchanges.ndjson"), "--test", FailingTest, "--out", replayed);
+        var replay = await ChildProcess.RunRunnerAsync("--replay", Path.Combine(recorded, "exchanges.ndjson"), "--test", FailingTest, "--out", replayed);
 
         replay.ExitCode.Should().Be(1, "the fault is on again, so the test fails again: {0}", replay);
         replay.StandardOutput.Should().Contain("seed 31337").And.Contain($"with faults: {Fault}");
@@ -36,9 +36,9 @@ public sealed class RunnerReportingTests
     {
         var recorded = TempDirectory.Create("replay-ambiguous");
         // Two faults, two rules: two failed tests to choose from.
-        await ChildProcess.RunSuiteAsync("--reference-fault", Fault + ",description-truncated-255", "--rule", Rule + ",UPDATE-DESCRIPTION", "--out", recorded, "--seed", "5");
+        await ChildProcess.RunRunnerAsync("--reference-fault", Fault + ",description-truncated-255", "--rule", Rule + ",UPDATE-DESCRIPTION", "--out", recorded, "--seed", "5");
 
-        var replay = await ChildProcess.RunSuiteAsync("--replay", recorded, "--out", TempDirectory.Create("replay-none"));
+        var replay = await ChildProcess.RunRunnerAsync("--replay", recorded, "--out", TempDirectory.Create("replay-none"));
 
         replay.ExitCode.Should().Be(2, "{0}", replay);
         replay.StandardError.Should().Contain("choose one with --test").And.Contain(FailingTest);
@@ -63,7 +63,7 @@ public sealed class RunnerReportingTests
                 expires: 2099-12-31
             """);
 
-        var run = await ChildProcess.RunSuiteAsync("--reference-fault", Fault, "--rule", $"{Rule},TAGS-REPLACE", "--waivers", waivers, "--out", output, "--seed", "77");
+        var run = await ChildProcess.RunRunnerAsync("--reference-fault", Fault, "--rule", $"{Rule},TAGS-REPLACE", "--waivers", waivers, "--out", output, "--seed", "77");
 
         run.ExitCode.Should().Be(0, "the only failing MUST rule is waived: {0}", run);
         var results = ResultsFile.Load(output);
@@ -80,7 +80,7 @@ public sealed class RunnerReportingTests
         var waivers = Path.Combine(output, "waivers.yaml");
         await File.WriteAllTextAsync(waivers, "waivers: [{id: W-9, rule: NO-SUCH-RULE, reason: r, owner: o, expires: 2099-01-01}]");
 
-        var run = await ChildProcess.RunSuiteAsync("--waivers", waivers, "--out", output);
+        var run = await ChildProcess.RunRunnerAsync("--waivers", waivers, "--out", output);
 
         run.ExitCode.Should().Be(2, "{0}", run);
         run.StandardError.Should().Contain("--waivers").And.Contain("W-9").And.Contain("NO-SUCH-RULE");
@@ -91,7 +91,7 @@ public sealed class RunnerReportingTests
     {
         var output = TempDirectory.Create("server-coverage");
 
-        var run = await ChildProcess.RunSuiteAsync("--server-coverage", "--rule", Rule, "--out", output, "--seed", "8");
+        var run = await ChildProcess.RunRunnerAsync("--server-coverage", "--rule", Rule, "--out", output, "--seed", "8");
 
         run.ExitCode.Should().Be(0, "{0}", run);
         run.StandardOutput.Should().MatchRegex(@"Server code coverage: Line coverage: \d+(\.\d+)?%");
@@ -106,7 +106,7 @@ public sealed class RunnerReportingTests
     [Test]
     public async Task Server_coverage_with_another_target_exits_2_and_names_the_option()
     {
-        var run = await ChildProcess.RunSuiteAsync("--server-coverage", "--target", "http://127.0.0.1:9", "--provisioning-key", "k", "--out", TempDirectory.Create("coverage-target"));
+        var run = await ChildProcess.RunRunnerAsync("--server-coverage", "--target", "http://127.0.0.1:9", "--provisioning-key", "k", "--out", TempDirectory.Create("coverage-target"));
 
         run.ExitCode.Should().Be(2, "{0}", run);
         run.StandardError.Should().Contain("--server-coverage");
@@ -115,7 +115,7 @@ public sealed class RunnerReportingTests
     [Test]
     public async Task Without_out_a_run_keeps_its_timestamped_folder_and_points_the_relative_latest_link_at_it()
     {
-        var run = await ChildProcess.RunSuiteAsync("--rule", Rule, "--seed", "12");
+        var run = await ChildProcess.RunRunnerAsync("--rule", Rule, "--seed", "12");
 
         run.ExitCode.Should().Be(0, "{0}", run);
         var latest = new DirectoryInfo(Path.Combine(Repository.Root, "reports", "latest"));
@@ -127,7 +127,7 @@ public sealed class RunnerReportingTests
     [Test]
     public async Task A_secret_env_naming_an_unset_variable_exits_2()
     {
-        var run = await ChildProcess.RunSuiteAsync("--secret-env", "SELFTEST_SURELY_UNSET_VARIABLE", "--out", TempDirectory.Create("secret-env"));
+        var run = await ChildProcess.RunRunnerAsync("--secret-env", "SELFTEST_SURELY_UNSET_VARIABLE", "--out", TempDirectory.Create("secret-env"));
 
         run.ExitCode.Should().Be(2, "{0}", run);
         run.StandardError.Should().Contain("--secret-env").And.Contain("SELFTEST_SURELY_UNSET_VARIABLE");

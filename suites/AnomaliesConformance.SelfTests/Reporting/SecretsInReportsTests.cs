@@ -30,9 +30,9 @@ public sealed class SecretsInReportsTests
         var replay = Path.Combine(workspace, "reports", "replay");
 
         // --keep-fixtures: the tokens must still be in the database afterwards for this test to look for them.
-        var run = await ChildProcess.RunSuiteAsync("--target", server.Url.ToString(), "--provisioning-key", ProvisioningKey, "--out", first, "--seed", "99", "--keep-fixtures");
+        var run = await ChildProcess.RunRunnerAsync("--target", server.Url.ToString(), "--provisioning-key", ProvisioningKey, "--out", first, "--seed", "99", "--keep-fixtures");
         run.ExitCode.Should().Be(1, "the fault breaks a MUST rule: {0}", run);
-        var replayRun = await ChildProcess.RunSuiteAsync("--replay", first, "--test", "Put_and_patch_replace_the_whole_set_and_the_same_set_twice_changes_nothing", "--target", server.Url.ToString(), "--provisioning-key", ProvisioningKey, "--out", replay, "--keep-fixtures");
+        var replayRun = await ChildProcess.RunRunnerAsync("--replay", first, "--test", "Put_and_patch_replace_the_whole_set_and_the_same_set_twice_changes_nothing", "--target", server.Url.ToString(), "--provisioning-key", ProvisioningKey, "--out", replay, "--keep-fixtures");
         replayRun.StandardOutput.Should().Contain("Replay of", "the replay ran: {0}", replayRun);
 
         var tokens = ReferenceDatabase.IssuedTokens(database);

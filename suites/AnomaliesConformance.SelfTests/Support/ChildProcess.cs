@@ -52,9 +52,9 @@ public static class ChildProcess
         return new ChildProcessResult(process.ExitCode, stdout.ToString(), stderr.ToString());
     }
 
-    public static Task<ChildProcessResult> RunSuiteAsync(params string[] arguments) =>
-        RunSuiteAsync(arguments, TimeSpan.FromMinutes(5));
+    public static Task<ChildProcessResult> RunRunnerAsync(params string[] arguments) =>
+        RunRunnerAsync(arguments, TimeSpan.FromMinutes(5));
 
-    public static Task<ChildProcessResult> RunSuiteAsync(IEnumerable<string> arguments, TimeSpan timeout) =>
+    public static Task<ChildProcessResult> RunRunnerAsync(IEnumerable<string> arguments, TimeSpan timeout) =>
         RunAsync("dotnet", new[] { Repository.RunnerDll }.Concat(arguments), timeout);
 }

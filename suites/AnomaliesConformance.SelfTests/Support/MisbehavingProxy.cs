@@ -51,6 +51,12 @@ public enum Misbehaviour
 
     /// <summary>Aborts the request and stops listening: from then on every connection is refused.</summary>
     StopListening,
+
+    /// <summary>
+    /// Forwards the request, so the target carries it out, then closes the connection without answering:
+    /// the answer is lost on the way back, as behind a proxy that resets a connection.
+    /// </summary>
+    ForwardThenDrop,
 }
 
 /// <summary>
@@ -82,6 +88,7 @@ public sealed class MisbehavingProxy : IAsyncDisposable
     private readonly MisbehaviourRule rule;
     private int matched;
     private int misbehaved;
+    private int forwardedAndDropped;
 
     private MisbehavingProxy(WebApplication app, HttpClient upstream, MisbehaviourRule rule)
     {
@@ -94,6 +101,12 @@ public sealed class MisbehavingProxy : IAsyncDisposable
 
     /// <summary>How many requests got the misbehaviour: a self-test checks the fault was actually hit.</summary>
     public int Misbehaved => Volatile.Read(ref misbehaved);
+
+    /// <summary>How many requests the target carried out whose answers were then dropped.</summary>
+    public int ForwardedAndDropped => Volatile.Read(ref forwardedAndDropped);
+
+    /// <summary>Every request the proxy received, as "METHOD /path?query": a resend shows as a repeated line.</summary>
+    public IReadOnlyList<string> Received => received.ToList();
 
     public static async Task<MisbehavingProxy> StartAsync(Uri upstreamUrl, MisbehaviourRule rule)
     {
@@ -121,8 +134,11 @@ public sealed class MisbehavingProxy : IAsyncDisposable
         upstream.Dispose();
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> received = new();
+
     private bool Picks(HttpRequest request)
     {
+        received.Enqueue($"{request.Method} {request.Path}{request.QueryString}");
         if (!rule.Matches(request.Method, request.Path + request.QueryString))
         {
             return false;
@@ -165,6 +181,14 @@ public sealed class MisbehavingProxy : IAsyncDisposable
         switch (rule.What)
         {
             case Misbehaviour.DropConnection:
+                context.Abort();
+                return;
+            case Misbehaviour.ForwardThenDrop:
+                using (await ForwardAsync(context.Request))
+                {
+                    Interlocked.Increment(ref forwardedAndDropped);
+                }
+
                 context.Abort();
                 return;
             case Misbehaviour.StopListening:
