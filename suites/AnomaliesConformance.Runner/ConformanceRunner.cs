@@ -101,6 +101,8 @@ public static class ConformanceRunner
             Findings = fixtures.Findings,
         };
         var outcomes = await RunChecksAsync(run, suite, provisioningKey, console);
+        var (judged, secondChanceCleanup) = await SecondChance.RunAsync(run, suite, outcomes, ledger, console);
+        outcomes = judged;
         CanaryCheck? canary = null;
         if (settings.Canary is not null && canaryBefore is not null)
         {
@@ -110,6 +112,11 @@ public static class ConformanceRunner
 
         // 5. Leaving the target as it was: the run's fixtures torn down, the manifest's anomalies restored.
         var cleanup = settings.KeepFixtures || !fixtures.Provisioned ? null : await TearDownAsync(provisioning, ledger, settings.RunId, console);
+        if (secondChanceCleanup is { Verified: false })
+        {
+            cleanup = secondChanceCleanup;
+        }
+
         var unrestored = ReportRestoresAndMissingFixtures(fixtures, console);
         recorder.Flush();
         if (coverage is not null)

@@ -13,11 +13,18 @@ public sealed class RunLedger : IDisposable
     private readonly StreamWriter writer;
     private readonly Lock gate = new();
 
+    private readonly Uri target;
+
     public RunLedger(string path, string runId, Uri target)
     {
         writer = new StreamWriter(path, append: false) { AutoFlush = true };
-        Write(new JsonObject { ["kind"] = "run", ["run"] = runId, ["target"] = target.ToString(), ["started"] = DateTimeOffset.UtcNow.ToString("O") });
+        this.target = target;
+        AlsoRun(runId);
     }
+
+    /// <summary>A run id this run provisions under (its own; the second chance's): `--sweep` removes what each left.</summary>
+    public void AlsoRun(string runId) =>
+        Write(new JsonObject { ["kind"] = "run", ["run"] = runId, ["target"] = target.ToString(), ["started"] = DateTimeOffset.UtcNow.ToString("O") });
 
     /// <summary>Called for every exchange; keeps the ones that change the target.</summary>
     public void Observe(Exchange exchange)

@@ -44,7 +44,7 @@ public sealed class ApiClient : IDisposable
         // The timeout is applied per request in SendOnceAsync, covering the body too: HttpClient's own
         // timeout stops at the headers when the body is streamed.
         http = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-        // Writes never reuse a connection. The HTTP stack silently sends a request again on a new connection
+        // Writes (and reads with an effect, RequestPolicy.IsSafeToRepeat) never reuse a connection. The HTTP stack silently sends a request again on a new connection
         // when a reused one closes before any answer: for a write the target already carried out, the second
         // answer (404, 409) would be judged as the first. A request on a fresh connection is never resent, so
         // one attempt is one exchange, and a lost answer stays a lost answer (a target error).
@@ -167,7 +167,7 @@ public sealed class ApiClient : IDisposable
         var body = new BodyReader();
         try
         {
-            var client = RequestPolicy.IsRetriable(method.Method) ? http : writes;
+            var client = RequestPolicy.IsSafeToRepeat(method.Method, pathAndQuery) ? http : writes;
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             exchange = exchange with
             {

@@ -44,6 +44,14 @@ public sealed record RequestPolicy
     public static bool IsRetriable(string method) => method is "GET" or "HEAD";
 
     /// <summary>
+    /// A request that may be sent twice with the effect of once: a read, except a source-record read with
+    /// include_masked=true, which the page has write an audit entry. Only these are asked again, and only
+    /// these travel on reused connections (which the HTTP stack may resend on).
+    /// </summary>
+    public static bool IsSafeToRepeat(string method, string pathAndQueryOrUrl) =>
+        IsRetriable(method) && !pathAndQueryOrUrl.Contains("include_masked=true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
     /// The wait a refusal asks for: its Retry-After in seconds or as an HTTP date, or null when it names none
     /// (the exponential backoff applies then). A date in the past means "now".
     /// </summary>
@@ -75,11 +83,11 @@ public sealed record RequestPolicy
     /// same backoff as a 429 or 503: reading twice changes nothing. A write is never sent again: the target
     /// may have carried it out, and its check is a target error.
     /// </summary>
-    public static bool IsLostRead(Exchange exchange) => exchange.TransportError is not null && IsRetriable(exchange.Method);
+    public static bool IsLostRead(Exchange exchange) => exchange.TransportError is not null && IsSafeToRepeat(exchange.Method, exchange.Url);
 
     public bool ShouldRetry(ApiResponse response, DateTimeOffset now) =>
         IsRefusal(response.Status)
-        && IsRetriable(response.Exchange.Method)
+        && IsSafeToRepeat(response.Exchange.Method, response.Exchange.Url)
         && (RetryAfter(response.Header("Retry-After"), now) ?? TimeSpan.Zero) <= LongestWait;
 
     public ResiliencePipeline<ApiResponse> BuildRetryPipeline(TimeProvider clock)

@@ -10,6 +10,9 @@ public sealed class ProvisioningClient(ApiClient api, string key)
 
     public Task<JsonObject> BatchAsync(JsonObject batch, CancellationToken ct = default) => BatchAsync(batch, answer => answer, ct);
 
+    /// <summary>The same extension and key, through another client (a sub-run's, recording its own way).</summary>
+    public ProvisioningClient Through(ApiClient other) => new(other, key);
+
     /// <summary>
     /// Sends one batch and reads what the caller needs from the answer. An answer that lacks what was
     /// provisioned (a missing id, a value of the wrong type) is a target error naming the exchange, not a

@@ -60,6 +60,14 @@ public enum Misbehaviour
 }
 
 /// <summary>
+/// A flaky network between the suite and the target: after the first <see cref="Spare"/> requests (the run's
+/// setup), each request is, at random from <see cref="Seed"/>, reset before it reaches the target
+/// (<see cref="ResetRate"/> / 2), reset after the target carried it out (the other half), or carried out and
+/// its answer held for <see cref="Hold"/> and then dropped (<see cref="HoldRate"/>, past the suite's timeout).
+/// </summary>
+public sealed record Chaos(int Seed, double ResetRate, double HoldRate, TimeSpan Hold, int Spare);
+
+/// <summary>
 /// Which requests misbehave: the method, a pattern over path and query, and optionally only after the
 /// first <see cref="After"/> matching requests, or for the first <see cref="Times"/> of the rest.
 /// </summary>
@@ -89,6 +97,11 @@ public sealed class MisbehavingProxy : IAsyncDisposable
     private int matched;
     private int misbehaved;
     private int forwardedAndDropped;
+    private int requests;
+    private int resets;
+    private int holds;
+    private Chaos? chaos;
+    private Random random = new(0);
 
     private MisbehavingProxy(WebApplication app, HttpClient upstream, MisbehaviourRule rule)
     {
@@ -102,11 +115,23 @@ public sealed class MisbehavingProxy : IAsyncDisposable
     /// <summary>How many requests got the misbehaviour: a self-test checks the fault was actually hit.</summary>
     public int Misbehaved => Volatile.Read(ref misbehaved);
 
+    /// <summary>What the chaos did: requests reset (before or after the target), and answers held past the timeout.</summary>
+    public (int Resets, int Holds) Disturbed => (Volatile.Read(ref resets), Volatile.Read(ref holds));
+
     /// <summary>How many requests the target carried out whose answers were then dropped.</summary>
     public int ForwardedAndDropped => Volatile.Read(ref forwardedAndDropped);
 
     /// <summary>Every request the proxy received, as "METHOD /path?query": a resend shows as a repeated line.</summary>
     public IReadOnlyList<string> Received => received.ToList();
+
+    /// <summary>A proxy that is a flaky network rather than a broken target.</summary>
+    public static async Task<MisbehavingProxy> StartAsync(Uri upstreamUrl, Chaos chaos)
+    {
+        var proxy = await StartAsync(upstreamUrl, new MisbehaviourRule("*", ".", Misbehaviour.DropConnection, Times: 0));
+        proxy.chaos = chaos;
+        proxy.random = new Random(chaos.Seed);
+        return proxy;
+    }
 
     public static async Task<MisbehavingProxy> StartAsync(Uri upstreamUrl, MisbehaviourRule rule)
     {
@@ -156,6 +181,12 @@ public sealed class MisbehavingProxy : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        if (chaos is not null)
+        {
+            await ChaosAsync(context, chaos);
+            return;
+        }
+
         if (!Picks(context.Request))
         {
             using var forwarded = await ForwardAsync(context.Request);
@@ -285,6 +316,51 @@ public sealed class MisbehavingProxy : IAsyncDisposable
         context.Response.StatusCode = status;
         context.Response.ContentType = contentType;
         await context.Response.WriteAsync(body, Encoding.UTF8, context.RequestAborted);
+    }
+
+    private async Task ChaosAsync(HttpContext context, Chaos network)
+    {
+        received.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
+        double draw;
+        lock (random)
+        {
+            draw = random.NextDouble();
+        }
+
+        var spared = Interlocked.Increment(ref requests) <= network.Spare;
+        try
+        {
+            if (!spared && draw < network.ResetRate / 2)
+            {
+                Interlocked.Increment(ref resets);
+                context.Abort();
+                return;
+            }
+
+            using var forwarded = await ForwardAsync(context.Request);
+            if (!spared && draw < network.ResetRate)
+            {
+                Interlocked.Increment(ref resets);
+                context.Abort();
+                return;
+            }
+
+            if (!spared && draw < network.ResetRate + network.HoldRate)
+            {
+                Interlocked.Increment(ref holds);
+                await Task.Delay(network.Hold, context.RequestAborted);
+                context.Abort();
+                return;
+            }
+
+            context.Response.StatusCode = (int)forwarded.StatusCode;
+            CopyHeaders(forwarded, context.Response);
+            await forwarded.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException)
+        {
+            // The suite gave up on a held answer (its timeout): the expected end of one.
+        }
     }
 
     private async Task<HttpResponseMessage> ForwardAsync(HttpRequest request)

@@ -1,0 +1,73 @@
+using System.Reflection;
+using AnomaliesConformance.Core.Checks;
+using AnomaliesConformance.Core.Http;
+using AnomaliesConformance.Runner.Reporting;
+
+namespace AnomaliesConformance.Runner;
+
+/// <summary>
+/// A check that ended in a target error because an answer was lost on the way (a reset, a dropped
+/// connection, a timeout; not a 5xx or a 429, which are the target's own answers) runs once more, from
+/// scratch: under a run id of its own, with fixtures of its own (the first attempt's lost write may have
+/// changed its fixtures), torn down at once. Its verdict is the second attempt's, and its message says it
+/// ran again and why; both attempts' exchanges stay in the record. A second target error stays one. A
+/// network blip then costs a check a rerun, not its rule's verdict. Only where the run provisions its own
+/// fixtures: a manifest's anomalies are not the run's to set up again.
+/// </summary>
+public static class SecondChance
+{
+    public static async Task<(IReadOnlyList<TestOutcome> Outcomes, CleanupCheck? Cleanup)> RunAsync(
+        ConformanceRun run, Assembly suite, IReadOnlyList<TestOutcome> outcomes, RunLedger ledger, TextWriter console)
+    {
+        // A shared fixture whose setup lost an answer fails every check that used it, at an exchange not its own.
+        var lostFixtureUsers = run.SharedFixtureUsers
+            .Where(f => run.Recorder.ForTest(f.Key).Any(e => e.TransportError is not null))
+            .SelectMany(f => f.Value)
+            .ToHashSet(StringComparer.Ordinal);
+        var lost = outcomes.Where(o => LostAnAnswer(o) || (o.Verdict == Verdicts.TargetError && lostFixtureUsers.Contains(o.Id)))
+            .Select(o => o.Id)
+            .ToHashSet(StringComparer.Ordinal);
+        if (lost.Count == 0 || run.Manifest is not null || run.ProvisioningUnavailable is not null || run.Settings.FaultMatrix)
+        {
+            return (outcomes, null);
+        }
+
+        var settings = run.Settings with { RunId = run.Settings.RunId + "r" };
+        ledger.AlsoRun(settings.RunId);
+        using var api = new ApiClient(run.Api.BaseUrl, run.Recorder, run.Redactor, settings.RequestPolicy);
+        var provisioning = run.Provisioning.Through(api);
+        var again = new ConformanceRun(settings, api, run.Recorder, run.Redactor, run.Catalogue, provisioning, run.Cast)
+        {
+            Contract = run.Contract,
+            Findings = run.Findings,
+        };
+        IReadOnlyList<TestOutcome> rerun;
+        CleanupCheck cleanup;
+        ConformanceRun.Install(again);
+        try
+        {
+            var silent = new ConsoleProgress(TextWriter.Null, interactive: false, _ => null);
+            rerun = new EmbeddedTestRunner(run.Recorder, silent).Run(suite, [], [], settings.Workers, settings.Seed, onlyTests: lost);
+        }
+        finally
+        {
+            ConformanceRun.Install(run);
+            cleanup = await ConformanceRunner.TearDownAsync(provisioning, ledger, settings.RunId, console);
+        }
+
+        var second = rerun.ToDictionary(o => o.Id, StringComparer.Ordinal);
+        console.WriteLine($"Ran again: {lost.Count} check(s) whose answers were lost on the way; {rerun.Count(o => o.Verdict != Verdicts.TargetError)} judged the second time");
+        var merged = outcomes.Select(o => second.TryGetValue(o.Id, out var a) ? a with { Message = Note(o, a) } : o).ToList();
+        return (merged, cleanup);
+    }
+
+    /// <summary>A target error at an exchange that got no whole answer (the target's own 5xx or 429 is not a lost answer).</summary>
+    public static bool LostAnAnswer(TestOutcome outcome) =>
+        outcome.Verdict == Verdicts.TargetError && outcome.Exchanges.Count > 0 && outcome.Exchanges[^1].TransportError is not null;
+
+    private static string Note(TestOutcome first, TestOutcome second)
+    {
+        var why = (first.Message ?? "").Split('\n')[0];
+        return $"ran again after an answer was lost on the way (first attempt: {why})" + (second.Message is null ? "" : "\n" + second.Message);
+    }
+}
