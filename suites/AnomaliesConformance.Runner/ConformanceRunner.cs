@@ -73,6 +73,7 @@ public static class ConformanceRunner
         using var ledger = new RunLedger(Path.Combine(settings.OutputDirectory, "ledger.ndjson"), settings.RunId, target);
         recorder.Observer = ledger.Observe;
         await WaitUntilAnsweringAsync(api, settings, container, redactor, console);
+        settings = await ChooseWorkersAsync(settings, api, console);
 
         // 2. The fixtures: the run's own cast, or the profile's manifest of existing anomalies.
         var provisioning = new ProvisioningClient(api, provisioningKey);
@@ -420,6 +421,49 @@ public static class ConformanceRunner
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// With no --workers, the parallelism follows the round trip, measured as the quickest of three probes.
+    /// A check is a short chain of dependent requests, so a run takes about requests x round trip / workers:
+    /// four workers keep a target on the same machine busy, a distant one needs more requests in flight.
+    /// </summary>
+    private static async Task<RunSettings> ChooseWorkersAsync(RunSettings settings, ApiClient api, TextWriter console)
+    {
+        if (!settings.AdaptiveWorkers)
+        {
+            return settings;
+        }
+
+        var roundTrips = new List<double>();
+        using (ExchangeRecorder.Scope(SetupScope))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                roundTrips.Add((await api.ProbeAsync(Actor.Anonymous, "/api/anomalies?size=1")).Exchange.DurationMs);
+            }
+        }
+
+        var workers = WorkersFor(roundTrips.Min(), settings.RateLimitPerSecond);
+        if (workers != settings.Workers)
+        {
+            console.WriteLine($"Parallelism: {workers} workers for a {roundTrips.Min():0} ms round trip (--workers sets it)");
+        }
+
+        return settings with { Workers = workers };
+    }
+
+    /// <summary>
+    /// Four workers, plus one per millisecond of round trip, at most 64 (twice that measured no faster at 50 ms:
+    /// past it, the longest checks and the fixed setup decide). Under a rate limit, no more than the
+    /// requests that limit lets be in flight at once (rate x round trip) and a few spare: the rest would queue.
+    /// </summary>
+    public static int WorkersFor(double roundTripMs, int? rateLimitPerSecond)
+    {
+        var workers = Math.Clamp(4 + (int)Math.Round(roundTripMs), 4, 64);
+        return rateLimitPerSecond is { } rate
+            ? Math.Min(workers, Math.Max(4, (int)Math.Ceiling(rate * roundTripMs / 1000.0) + 2))
+            : workers;
     }
 
     /// <summary>

@@ -55,6 +55,11 @@ try
             stdout);
     }
 
+    if (settings.Bench)
+    {
+        return await Bench.RunAsync(settings, typeof(AnomaliesConformance.Suite.Support.ConformanceTest).Assembly, stdout);
+    }
+
     var exitCode = await ConformanceRunner.RunAsync(settings, typeof(AnomaliesConformance.Suite.Support.ConformanceTest).Assembly, stdout, redactor);
     replayPlan?.WriteComparison(settings.OutputDirectory, stdout);
     return exitCode;

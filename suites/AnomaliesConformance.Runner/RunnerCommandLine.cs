@@ -53,6 +53,7 @@ public sealed class RunnerCommandLine
     internal readonly Option<string?> referenceOpenApi = new("--reference-openapi") { HelpName = "FILE", Description = "Have the embedded reference server publish this file as its OpenAPI description (GET /api/openapi.json) instead of specs/anomalies.openapi.yaml" };
     internal readonly Option<bool> strictSchema = new("--strict-schema") { Description = "Fail, instead of warn about, response properties the OpenAPI document does not describe" };
     internal readonly Option<bool> readOnly = new("--read-only") { Description = "Run only the checks that send nothing but GETs (effect read); the others are listed as not run" };
+    internal readonly Option<bool> bench = new("--bench") { Description = "Measure the suite instead of judging a target: full runs against the embedded reference server directly, through 50 and 150 ms delay lines, with one worker, and holding 1,000 and 100,000 other anomalies; writes reports/bench/bench.json (ratios to the direct run)" };
     internal readonly Option<bool> faultMatrix = new("--fault-matrix") { Description = "Prove each reference fault (or each --reference-fault) fails its rule, all on one embedded server that takes the fault per request; writes fault-matrix.json" };
     internal readonly Option<int> fuzz = new("--fuzz") { Description = "Also send N random valid and invalid requests per operation, generated from the schemas (0: off)", DefaultValueFactory = _ => 0 };
 
@@ -65,7 +66,7 @@ public sealed class RunnerCommandLine
         {
             target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, retries, rateLimit, specs, referenceServer, expectations, representation,
             image, imagePort, imageEnvironment, profile, keepFixtures, sweep, tests, waivers, replay, secretEnv, serverCoverage, spec, strictSchema, fuzz, readOnly,
-            specFromTarget, referenceOpenApi, faultMatrix,
+            specFromTarget, referenceOpenApi, faultMatrix, bench,
         };
     }
 
@@ -136,7 +137,12 @@ public sealed class RunnerCommandLine
             throw new ConfigurationException("--replay uses the seed of the run it replays; leave out --seed");
         }
 
-        if (parse.GetValue(faultMatrix) && (external is not null || targetProfile?.Manifest is not null || parse.GetValue(readOnly) || parse.GetValue(serverCoverage)))
+        if (parse.GetValue(bench) && (external is not null || targetProfile?.Manifest is not null || parse.GetValue(faultMatrix) || parse.GetValue(readOnly) || Split(parse.GetValue(referenceFaults)).Count > 0))
+    {
+        throw new ConfigurationException("--bench measures the suite against the embedded reference server, faithful and with fixtures of its own; it cannot be combined with --target, --image, a manifest, --fault-matrix, --read-only or --reference-fault");
+    }
+
+    if (parse.GetValue(faultMatrix) && (external is not null || targetProfile?.Manifest is not null || parse.GetValue(readOnly) || parse.GetValue(serverCoverage)))
         {
             throw new ConfigurationException("--fault-matrix runs against the embedded reference server with fixtures of its own; it cannot be combined with --target, --image, a manifest, --read-only or --server-coverage");
         }
@@ -216,8 +222,15 @@ public sealed class RunnerCommandLine
         else
         {
             var reports = Path.Combine(repository!, "reports");
-            outputDirectory = Path.Combine(reports, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture));
-            latest = Path.Combine(reports, "latest");
+            if (parse.GetValue(bench))
+            {
+                outputDirectory = Path.Combine(reports, "bench");
+            }
+            else
+            {
+                outputDirectory = Path.Combine(reports, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture));
+                latest = Path.Combine(reports, "latest");
+            }
         }
 
         return new RunSettings
@@ -235,6 +248,7 @@ public sealed class RunnerCommandLine
             InteractiveConsole = interactiveConsole,
             ServerCoverage = parse.GetValue(serverCoverage),
             Workers = parse.GetValue(workers),
+            AdaptiveWorkers = parse.GetResult(workers) is null || parse.GetResult(workers)!.Implicit,
             RequestTimeout = requestTimeout,
             MaxRetries = parse.GetValue(retries),
             // The profile's rate limit applies unless the command line gives one (fractions round down, at least 1).
@@ -271,6 +285,7 @@ public sealed class RunnerCommandLine
             FuzzRequests = parse.GetValue(fuzz),
             ReadOnly = parse.GetValue(readOnly),
             FaultMatrix = parse.GetValue(faultMatrix),
+            Bench = parse.GetValue(bench),
         };
     }
 

@@ -26,6 +26,8 @@ public sealed class RunnerSettingsTests
     [TestCase(new[] { "--spec-from-target", "http://example.test/openapi.json" }, "is not a path of the target")]
     [TestCase(new[] { "--fault-matrix", "--target", "http://example.test", "--provisioning-key", "k" }, "--fault-matrix runs against the embedded reference server")]
     [TestCase(new[] { "--fault-matrix", "--read-only" }, "--fault-matrix runs against the embedded reference server")]
+    [TestCase(new[] { "--bench", "--target", "http://example.test", "--provisioning-key", "k" }, "--bench measures the suite against the embedded reference server")]
+    [TestCase(new[] { "--bench", "--reference-fault", "tags-append" }, "--bench measures the suite against the embedded reference server")]
     [TestCase(new[] { "--workers", "0" }, "--workers: must be between 1 and 64")]
     [TestCase(new[] { "--timeout", "0" }, "--timeout: must be between 1 and 3600 seconds")]
     [TestCase(new[] { "--retries", "11" }, "--retries: must be between 0 and 10")]
@@ -70,5 +72,17 @@ public sealed class RunnerSettingsTests
         settings.RuleFilter.Should().Equal(["TAGS-REPLACE", "TAGS-CLEAR"]);
         settings.ReferenceFaults.Should().Equal(["tags-append"]);
         settings.FaultMatrix.Should().BeFalse();
+        settings.AdaptiveWorkers.Should().BeTrue("without --workers the parallelism follows the round trip");
+    }
+
+    [Test]
+    public void Workers_given_on_the_command_line_are_kept_and_the_round_trip_sets_them_otherwise()
+    {
+        new RunnerCommandLine().Settings(["--workers", "7", "--out", TempDirectory.Create("settings")], NoEnvironment).AdaptiveWorkers.Should().BeFalse();
+
+        ConformanceRunner.WorkersFor(0.4, null).Should().Be(4, "a target on the same machine is kept busy by four");
+        ConformanceRunner.WorkersFor(50, null).Should().Be(54, "a 50 ms round trip needs many requests in flight");
+        ConformanceRunner.WorkersFor(150, null).Should().Be(64, "at most 64");
+        ConformanceRunner.WorkersFor(50, 50).Should().Be(5, "50 requests/s at 50 ms allow 2.5 in flight, and a few spare");
     }
 }

@@ -25,6 +25,12 @@ public sealed record RunSettings
     public bool KeepFixtures { get; init; }
     public IReadOnlyList<string> RuleFilter { get; init; } = [];
     public int Workers { get; init; } = 4;
+
+    /// <summary>
+    /// No --workers was given: the runner picks the parallelism from the round trip it measures (a distant
+    /// target needs many requests in flight to finish in the time a near one does).
+    /// </summary>
+    public bool AdaptiveWorkers { get; init; }
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Retries of a GET after a 429 or 503 (0: none).</summary>
     public int MaxRetries { get; init; } = 3;
@@ -63,6 +69,9 @@ public sealed record RunSettings
     /// embedded server that takes the fault per request (fault-matrix.json); the run itself is clean.
     /// </summary>
     public bool FaultMatrix { get; init; }
+
+    /// <summary>Measure the suite (Runner's Bench) instead of judging a target.</summary>
+    public bool Bench { get; init; }
 
     public RequestPolicy RequestPolicy => new() { Timeout = RequestTimeout, MaxRetries = MaxRetries, RateLimitPerSecond = RateLimitPerSecond, ReadOnly = ReadOnly };
     /// <summary>The OpenAPI document (YAML or JSON) the generated contract checks are built from.</summary>

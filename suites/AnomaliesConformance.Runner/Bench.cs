@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AnomaliesConformance.Core;
+using AnomaliesConformance.Core.Checks;
+using AnomaliesConformance.Core.Targets;
+
+namespace AnomaliesConformance.Runner;
+
+/// <summary>
+/// `--bench`: how fast the suite reaches its verdict, and what it costs, measured in one invocation on one
+/// machine against one embedded reference server, every figure a ratio to a baseline run of the same
+/// invocation (never an absolute time that a slower machine would fail). Writes bench.json and a table.
+/// <list type="bullet">
+/// <item>latency_penalty_50ms / _150ms: a full run through a TCP delay line of that round trip, over the direct run;</item>
+/// <item>requests_per_run, requests_per_rule, critical_path_requests (the longest chain of one check's requests);</item>
+/// <item>parallel_speedup: the run with one worker over the run with the default parallelism;</item>
+/// <item>requests_growth / time_growth: a run while the target holds 100,000 other anomalies, over the direct run (and at 1,000);</item>
+/// <item>runner_cpu_ms_per_request: the runner's own processor time per request it sent;</item>
+/// <item>peer_ratio: our time per request over Dredd's, on the same OpenAPI document and target (when Dredd is installed).</item>
+/// </list>
+/// </summary>
+public static class Bench
+{
+    private sealed record Measure(string Name, double Seconds, int Requests, int Checks, int Rules, int CriticalPath, double CpuMs, int Exit, int Workers);
+
+    public static async Task<int> RunAsync(RunSettings settings, Assembly suite, TextWriter console)
+    {
+        var folder = settings.OutputDirectory;
+        Directory.CreateDirectory(folder);
+        var key = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+        await using var server = await ReferenceServerProcess.StartAsync(ReferenceServerProcess.LocateDll(settings.ReferenceServerDll), key, [], TimeSpan.FromSeconds(60));
+        console.WriteLine($"Benchmark against the embedded reference server ({server.Url}); each run is a full conformance run");
+
+        async Task<Measure> RunOnceAsync(string name, Uri target, int? workers = null)
+        {
+            var run = settings with
+            {
+                TargetUrl = target,
+                ProvisioningKey = key,
+                OutputDirectory = Path.Combine(folder, name),
+                LatestLink = null,
+                InteractiveConsole = false,
+                RunId = $"cf{Random.Shared.Next():x}",
+                AdaptiveWorkers = workers is null,
+                Workers = workers ?? 4,
+                FaultMatrix = false,
+            };
+            using var runner = Process.GetCurrentProcess();
+            var cpuBefore = runner.TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            var said = new StringWriter();
+            var exit = await ConformanceRunner.RunAsync(run, suite, said);
+            clock.Stop();
+            runner.Refresh();
+            var results = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(run.OutputDirectory, "results.json")))!;
+            var tests = results["tests"]!.AsArray();
+            var rules = results["rules"]!.AsArray().Count(r => r!["verdict"]!.GetValue<string>() is "passed" or "failed");
+            var used = said.ToString().Split('\n').FirstOrDefault(l => l.StartsWith("Parallelism: ", StringComparison.Ordinal)) is { } line
+                ? int.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture)
+                : workers ?? 4;
+            var measure = new Measure(
+                name,
+                clock.Elapsed.TotalSeconds,
+                results["requests"]!["total"]!.GetValue<int>(),
+                tests.Count,
+                rules,
+                tests.Max(t => t!["exchanges"]!.GetValue<int>()),
+                (runner.TotalProcessorTime - cpuBefore).TotalMilliseconds,
+                exit,
+                used);
+            console.WriteLine($"  {name,-14} {measure.Seconds,7:0.0} s  {measure.Requests,6} requests  {measure.Rules} rules judged  {measure.Workers} workers  exit {exit}");
+            return measure;
+        }
+
+        // The first runs in a process pay for compiling the runner, the suite and the server: not measurements.
+        // The first runs in a process pay for compiling the runner, the suite and the server (the runtime keeps
+        // recompiling hot code for a while): four are run and not measured.
+        for (var i = 1; i <= 4; i++)
+        {
+            await RunOnceAsync($"warm-up-{i}", server.Url);
+        }
+
+        var firstDirect = await RunOnceAsync("direct", server.Url);
+        var serial = await RunOnceAsync("one-worker", server.Url, workers: 1);
+        Measure near50, far150;
+        await using (var line = DelayLine.Start(server.Url, TimeSpan.FromMilliseconds(50)))
+        {
+            near50 = await RunOnceAsync("delay-50ms", line.Url);
+        }
+
+        await using (var line = DelayLine.Start(server.Url, TimeSpan.FromMilliseconds(150)))
+        {
+            far150 = await RunOnceAsync("delay-150ms", line.Url);
+        }
+
+        // The baseline is the quicker of two direct runs, one before and one after the others, so drift in the
+        // machine's speed over the invocation does not flatter or punish the ratios.
+        var secondDirect = await RunOnceAsync("direct-again", server.Url);
+        var direct = secondDirect.Seconds < firstDirect.Seconds ? secondDirect : firstDirect;
+        await FillAsync(server.Url, key, 1_000);
+        var holding1k = await RunOnceAsync("holding-1k", server.Url);
+        await FillAsync(server.Url, key, 99_000);
+        var holding100k = await RunOnceAsync("holding-100k", server.Url);
+        var peer = await DreddAsync(server.Url, key, settings, console);
+
+        var bench = new JsonObject
+        {
+            ["machine"] = $"{Environment.ProcessorCount} cores, {RuntimeInfo()}",
+            ["baseline_seconds"] = Math.Round(direct.Seconds, 2),
+            ["latency_penalty_50ms"] = Ratio(near50.Seconds, direct.Seconds),
+            ["latency_penalty_150ms"] = Ratio(far150.Seconds, direct.Seconds),
+            ["requests_per_run"] = direct.Requests,
+            ["requests_per_rule"] = Math.Round((double)direct.Requests / Math.Max(1, direct.Rules), 1),
+            ["critical_path_requests"] = direct.CriticalPath,
+            ["parallel_speedup"] = Ratio(serial.Seconds, direct.Seconds),
+            ["requests_growth"] = Ratio(holding100k.Requests, direct.Requests),
+            ["time_growth"] = Ratio(holding100k.Seconds, direct.Seconds),
+            ["requests_growth_1k"] = Ratio(holding1k.Requests, direct.Requests),
+            ["time_growth_1k"] = Ratio(holding1k.Seconds, direct.Seconds),
+            ["runner_cpu_ms_per_request"] = Math.Round(direct.CpuMs / Math.Max(1, direct.Requests), 3),
+            // Our time per request over Dredd's: below 1, the suite spends less per request than the peer.
+            ["peer_ratio"] = peer?["ms_per_request"] is JsonValue dreddMs ? Ratio(direct.Seconds * 1000 / Math.Max(1, direct.Requests), dreddMs.GetValue<double>()) : null,
+            ["peer"] = peer,
+            ["runs"] = new JsonArray([.. new[] { firstDirect, serial, near50, far150, secondDirect, holding1k, holding100k }.Select(m => (JsonNode)new JsonObject
+            {
+                ["name"] = m.Name,
+                ["seconds"] = Math.Round(m.Seconds, 2),
+                ["requests"] = m.Requests,
+                ["checks"] = m.Checks,
+                ["rules_judged"] = m.Rules,
+                ["workers"] = m.Workers,
+                ["runner_cpu_ms"] = Math.Round(m.CpuMs),
+                ["exit"] = m.Exit,
+            })]),
+        };
+        var path = Path.Combine(folder, "bench.json");
+        await File.WriteAllTextAsync(path, bench.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        console.WriteLine();
+        foreach (var (name, value) in bench.Where(p => p.Value is JsonValue))
+        {
+            console.WriteLine($"  {name,-28} {value}");
+        }
+
+        console.WriteLine($"Benchmark: {path}");
+        var all = new[] { firstDirect, serial, near50, far150, secondDirect, holding1k, holding100k };
+        return all.All(m => m.Exit == ConformanceRunner.ExitConformant) ? ConformanceRunner.ExitConformant : ConformanceRunner.ExitNotConformant;
+    }
+
+    private static double Ratio(double value, double baseline) => Math.Round(value / Math.Max(baseline, 1e-9), 3);
+
+    private static string RuntimeInfo() => System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
+
+    /// <summary>Other anomalies the target holds, in a datastore of their own: the checks must not grow with them.</summary>
+    private static async Task FillAsync(Uri target, string key, int count)
+    {
+        using var http = new HttpClient { BaseAddress = target, Timeout = TimeSpan.FromMinutes(5) };
+        const int chunk = 10_000;
+        for (var done = 0; done < count; done += chunk)
+        {
+            var n = Math.Min(chunk, count - done);
+            var suffix = $"{Random.Shared.Next():x}";
+            var batch = new JsonObject
+            {
+                ["run"] = "bench-filler",
+                ["datastores"] = new JsonArray(new JsonObject
+                {
+                    ["key"] = "ds",
+                    ["name"] = $"bench filler {suffix}",
+                    ["containers"] = new JsonArray(new JsonObject { ["key"] = "c", ["name"] = "filler" }),
+                }),
+                ["anomalies"] = new JsonArray([.. Enumerable.Range(0, n).Select(i => (JsonNode)new JsonObject
+                {
+                    ["key"] = $"f{i}",
+                    ["datastore"] = "ds",
+                    ["container"] = "c",
+                    ["description"] = $"filler {done + i}",
+                    ["weight"] = i % 100,
+                })]),
+            };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/_provisioning/batch") { Content = new StringContent(batch.ToJsonString(), Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-Provisioning-Key", key);
+            using var response = await http.SendAsync(request);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new SetupException($"filling the target with {n} anomalies answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Dredd on the same document and target as an Admin, when it is installed (npm; `dredd` on the PATH or
+    /// in node_modules): its time per request beside ours. Null when it is not there: the bench says so.
+    /// </summary>
+    private static async Task<JsonObject?> DreddAsync(Uri target, string key, RunSettings settings, TextWriter console)
+    {
+        var dredd = new[] { Path.Combine(RepositoryLayout.Root(), "node_modules", ".bin", "dredd"), Path.Combine(RepositoryLayout.Root(), "tools", "bench", "node_modules", ".bin", "dredd") }.FirstOrDefault(File.Exists);
+        if (dredd is null)
+        {
+            console.WriteLine("  peer: Dredd is not installed (npm install dredd), so no peer_ratio");
+            return null;
+        }
+
+        using var http = new HttpClient { BaseAddress = target };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/_provisioning/batch")
+        {
+            Content = new StringContent("""{"run": "bench-dredd", "users": [{"key": "admin", "name": "Bench Admin", "email": "bench@example.test", "role": "Admin"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Provisioning-Key", key);
+        using var answer = await http.SendAsync(request);
+        var token = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!["users"]!["admin"]!["token"]!.GetValue<string>();
+        var start = new ProcessStartInfo(dredd) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { settings.OpenApiPath, target.ToString().TrimEnd('/'), "--header", $"Authorization: Bearer {token}", "--loglevel", "warning" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        clock.Stop();
+        // "complete: 12 passing, 3 failing, 0 errors, 0 skipped, 15 total"
+        var total = System.Text.RegularExpressions.Regex.Match(output, @"(\d+) total") is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        if (total == 0)
+        {
+            console.WriteLine("  peer: Dredd ran no transaction, so no peer_ratio");
+            return new JsonObject { ["tool"] = "dredd", ["transactions"] = 0 };
+        }
+
+        var perRequest = clock.Elapsed.TotalMilliseconds / total;
+        return new JsonObject
+        {
+            ["tool"] = "dredd",
+            ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
+            ["requests"] = total,
+            ["checks_per_request"] = 1,
+            ["ms_per_request"] = Math.Round(perRequest, 2),
+        };
+    }
+}
