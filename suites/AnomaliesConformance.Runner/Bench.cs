@@ -199,23 +199,67 @@ public static class Bench
     /// </summary>
     private static async Task<JsonObject?> DreddAsync(Uri target, string key, RunSettings settings, TextWriter console)
     {
-        var dredd = new[] { Path.Combine(RepositoryLayout.Root(), "node_modules", ".bin", "dredd"), Path.Combine(RepositoryLayout.Root(), "tools", "bench", "node_modules", ".bin", "dredd") }.FirstOrDefault(File.Exists);
-        if (dredd is null)
+        var bench = Path.Combine(RepositoryLayout.Root(), "tools", "bench");
+        var dredd = Path.Combine(bench, "node_modules", ".bin", "dredd");
+        if (!File.Exists(dredd))
         {
-            console.WriteLine("  peer: Dredd is not installed (npm install dredd), so no peer_ratio");
+            // The version tools/bench/package-lock.json pins, installed on first use (npm's registry is reachable).
+            var install = new ProcessStartInfo("npm") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = bench };
+            foreach (var argument in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" })
+            {
+                install.ArgumentList.Add(argument);
+            }
+
+            try
+            {
+                using var npm = Process.Start(install)!;
+                await npm.StandardOutput.ReadToEndAsync();
+                await npm.StandardError.ReadToEndAsync();
+                await npm.WaitForExitAsync();
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                // No npm here: the peer is simply not measured.
+            }
+        }
+
+        if (!File.Exists(dredd))
+        {
+            console.WriteLine("  peer: Dredd could not be installed (npm ci in tools/bench), so no peer_ratio");
             return null;
         }
 
         using var http = new HttpClient { BaseAddress = target };
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/_provisioning/batch")
         {
-            Content = new StringContent("""{"run": "bench-dredd", "users": [{"key": "admin", "name": "Bench Admin", "email": "bench@example.test", "role": "Admin"}]}""", Encoding.UTF8, "application/json"),
+            Content = new StringContent(
+                """
+                {"run": "bench-dredd", "users": [{"key": "admin", "name": "Bench Admin", "email": "bench@example.test", "role": "Admin"}],
+                 "datastores": [{"key": "ds", "name": "bench dredd", "containers": [{"key": "c", "name": "dredd"}]}],
+                 "anomalies": [{"key": "a", "datastore": "ds", "container": "c", "description": "for Dredd"}]}
+                """,
+                Encoding.UTF8,
+                "application/json"),
         };
         request.Headers.Add("X-Provisioning-Key", key);
         using var answer = await http.SendAsync(request);
-        var token = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!["users"]!["admin"]!["token"]!.GetValue<string>();
+        var provisioned = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
+        var token = provisioned["users"]!["admin"]!["token"]!.GetValue<string>();
+        var anomaly = provisioned["anomalies"]!["a"]!["id"]!.GetValue<long>();
+
+        // Dredd wants an example for every path parameter, which the document leaves open (the suite brings its
+        // own fixtures): it reads a copy naming the anomaly provisioned for it.
+        var document = Core.Specs.OpenApiContract.Load(settings.OpenApiPath);
+        foreach (var parameter in document.Paths.Values.SelectMany(p => p.Parameters.Concat(p.Operations.Values.SelectMany(o => o.Parameters)))
+                     .Where(p => p.In == Microsoft.OpenApi.Models.ParameterLocation.Path))
+        {
+            parameter.Example = new Microsoft.OpenApi.Any.OpenApiLong(anomaly);
+        }
+
+        var forDredd = Path.Combine(settings.OutputDirectory, "dredd.openapi.yaml");
+        await File.WriteAllTextAsync(forDredd, Microsoft.OpenApi.Extensions.OpenApiSerializableExtensions.SerializeAsYaml(document, Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0));
         var start = new ProcessStartInfo(dredd) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { settings.OpenApiPath, target.ToString().TrimEnd('/'), "--header", $"Authorization: Bearer {token}", "--loglevel", "warning" })
+        foreach (var argument in new[] { forDredd, target.ToString().TrimEnd('/'), "--header", $"Authorization: Bearer {token}", "--loglevel", "warning" })
         {
             start.ArgumentList.Add(argument);
         }
