@@ -9,30 +9,65 @@ namespace AnomaliesConformance.Runner;
 /// A check that ended in a target error because an answer was lost on the way (a reset, a dropped
 /// connection, a timeout; not a 5xx or a 429, which are the target's own answers) runs once more, from
 /// scratch: under a run id of its own, with fixtures of its own (the first attempt's lost write may have
-/// changed its fixtures), torn down at once. Its verdict is the second attempt's, and its message says it
-/// ran again and why; both attempts' exchanges stay in the record. A second target error stays one. A
+/// changed its fixtures), torn down at once; at most <see cref="Rounds"/> times. Its verdict is the last
+/// attempt's, and its message says it ran again and why; every attempt's exchanges stay in the record. A
+/// target error in the last round stays one. A
 /// network blip then costs a check a rerun, not its rule's verdict. Only where the run provisions its own
 /// fixtures: a manifest's anomalies are not the run's to set up again.
 /// </summary>
 public static class SecondChance
 {
+    /// <summary>How many times a check that lost an answer is run again, at most.</summary>
+    public const int Rounds = 2;
+
     public static async Task<(IReadOnlyList<TestOutcome> Outcomes, CleanupCheck? Cleanup)> RunAsync(
         ConformanceRun run, Assembly suite, IReadOnlyList<TestOutcome> outcomes, RunLedger ledger, TextWriter console)
     {
-        // A shared fixture whose setup lost an answer fails every check that used it, at an exchange not its own.
-        var lostFixtureUsers = run.SharedFixtureUsers
-            .Where(f => run.Recorder.ForTest(f.Key).Any(e => e.TransportError is not null))
-            .SelectMany(f => f.Value)
-            .ToHashSet(StringComparer.Ordinal);
-        var lost = outcomes.Where(o => LostAnAnswer(o) || (o.Verdict == Verdicts.TargetError && lostFixtureUsers.Contains(o.Id)))
-            .Select(o => o.Id)
-            .ToHashSet(StringComparer.Ordinal);
-        if (lost.Count == 0 || run.Manifest is not null || run.ProvisioningUnavailable is not null || run.Settings.FaultMatrix)
+        if (run.Manifest is not null || run.ProvisioningUnavailable is not null || run.Settings.FaultMatrix)
         {
             return (outcomes, null);
         }
 
-        var settings = run.Settings with { RunId = run.Settings.RunId + "r" };
+        CleanupCheck? incomplete = null;
+        var latest = run;
+        for (var round = 1; round <= Rounds; round++)
+        {
+            var lost = Lost(latest, outcomes);
+            if (lost.Count == 0)
+            {
+                break;
+            }
+
+            var (again, rerun, cleanup) = await RunRoundAsync(run, suite, lost, round, ledger, console);
+            incomplete = cleanup.Verified ? incomplete : cleanup;
+            var second = rerun.ToDictionary(o => o.Id, StringComparer.Ordinal);
+            console.WriteLine($"Ran again ({round} of at most {Rounds}): {lost.Count} check(s) whose answers were lost on the way; {rerun.Count(o => o.Verdict != Verdicts.TargetError)} judged this time");
+            outcomes = outcomes.Select(o => second.TryGetValue(o.Id, out var a) ? a with { Message = Note(o, a) } : o).ToList();
+            latest = again;
+        }
+
+        return (outcomes, incomplete);
+    }
+
+    /// <summary>
+    /// The checks that ended at a lost answer: their own last exchange got none, or a shared fixture they used
+    /// lost one in its setup (every check that used it then fails at an exchange not its own).
+    /// </summary>
+    private static HashSet<string> Lost(ConformanceRun run, IReadOnlyList<TestOutcome> outcomes)
+    {
+        var lostFixtureUsers = run.SharedFixtureUsers
+            .Where(f => run.Recorder.ForTest(f.Key).Any(e => e.TransportError is not null))
+            .SelectMany(f => f.Value)
+            .ToHashSet(StringComparer.Ordinal);
+        return outcomes.Where(o => LostAnAnswer(o) || (o.Verdict == Verdicts.TargetError && lostFixtureUsers.Contains(o.Id)))
+            .Select(o => o.Id)
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static async Task<(ConformanceRun Again, IReadOnlyList<TestOutcome> Rerun, CleanupCheck Cleanup)> RunRoundAsync(
+        ConformanceRun run, Assembly suite, HashSet<string> lost, int round, RunLedger ledger, TextWriter console)
+    {
+        var settings = run.Settings with { RunId = $"{run.Settings.RunId}r{round}" };
         ledger.AlsoRun(settings.RunId);
         using var api = new ApiClient(run.Api.BaseUrl, run.Recorder, run.Redactor, settings.RequestPolicy);
         var provisioning = run.Provisioning.Through(api);
@@ -55,10 +90,7 @@ public static class SecondChance
             cleanup = await ConformanceRunner.TearDownAsync(provisioning, ledger, settings.RunId, console);
         }
 
-        var second = rerun.ToDictionary(o => o.Id, StringComparer.Ordinal);
-        console.WriteLine($"Ran again: {lost.Count} check(s) whose answers were lost on the way; {rerun.Count(o => o.Verdict != Verdicts.TargetError)} judged the second time");
-        var merged = outcomes.Select(o => second.TryGetValue(o.Id, out var a) ? a with { Message = Note(o, a) } : o).ToList();
-        return (merged, cleanup);
+        return (again, rerun, cleanup);
     }
 
     /// <summary>A target error at an exchange that got no whole answer (the target's own 5xx or 429 is not a lost answer).</summary>

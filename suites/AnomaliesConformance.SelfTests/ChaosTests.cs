@@ -22,13 +22,13 @@ public sealed class ChaosTests
     public async Task Through_a_flaky_network_no_verdict_is_false_and_nearly_every_rule_is_judged()
     {
         await using var upstream = await ReferenceServerProcess.StartAsync(Repository.ReferenceServerDll, Key, [], TimeSpan.FromSeconds(60));
-        var network = new Chaos(Seed: 20261202, ResetRate: 0.02, HoldRate: 0.005, Hold: TimeSpan.FromSeconds(6), Spare: 3);
+        var network = new Chaos(Seed: 20261202, ResetRate: 0.02, HoldRate: 0.005, Hold: TimeSpan.FromSeconds(9), Spare: 3);
         await using var proxy = await MisbehavingProxy.StartAsync(upstream.Url, network);
         var output = TempDirectory.Create("chaos");
 
         var run = await ChildProcess.RunAsync(
             "dotnet",
-            [Repository.RunnerDll, "--target", proxy.Url.ToString(), "--provisioning-key", Key, "--timeout", "5", "--seed", "4242", .. ConformanceRunTests.ReferenceExpectations, "--out", output],
+            [Repository.RunnerDll, "--target", proxy.Url.ToString(), "--provisioning-key", Key, "--timeout", "8", "--seed", "4242", .. ConformanceRunTests.ReferenceExpectations, "--out", output],
             TimeSpan.FromMinutes(8));
 
         var (resets, holds) = proxy.Disturbed;
