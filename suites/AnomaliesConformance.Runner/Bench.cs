@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Reflection;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AnomaliesConformance.Core;
 using AnomaliesConformance.Core.Checks;
+using AnomaliesConformance.Core.Http;
+using AnomaliesConformance.Core.Provisioning;
 using AnomaliesConformance.Core.Targets;
 
 namespace AnomaliesConformance.Runner;
@@ -159,7 +159,7 @@ public static class Bench
     /// <summary>Other anomalies the target holds, in a datastore of their own: the checks must not grow with them.</summary>
     private static async Task FillAsync(Uri target, string key, int count)
     {
-        using var http = new HttpClient { BaseAddress = target, Timeout = TimeSpan.FromMinutes(5) };
+        using var provisioner = Provisioner.For(target, key);
         const int chunk = 10_000;
         for (var done = 0; done < count; done += chunk)
         {
@@ -183,12 +183,13 @@ public static class Bench
                     ["weight"] = i % 100,
                 })]),
             };
-            using var request = new HttpRequestMessage(HttpMethod.Post, "api/_provisioning/batch") { Content = new StringContent(batch.ToJsonString(), Encoding.UTF8, "application/json") };
-            request.Headers.Add("X-Provisioning-Key", key);
-            using var response = await http.SendAsync(request);
-            if (!response.IsSuccessStatusCode)
+            try
             {
-                throw new SetupException($"filling the target with {n} anomalies answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                await provisioner.Client.BatchAsync(batch);
+            }
+            catch (TargetErrorException e)
+            {
+                throw new SetupException($"filling the target with {n} anomalies failed: {e.Message}", e);
             }
         }
     }
@@ -229,21 +230,13 @@ public static class Bench
             return null;
         }
 
-        using var http = new HttpClient { BaseAddress = target };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/_provisioning/batch")
-        {
-            Content = new StringContent(
-                """
-                {"run": "bench-dredd", "users": [{"key": "admin", "name": "Bench Admin", "email": "bench@example.test", "role": "Admin"}],
-                 "datastores": [{"key": "ds", "name": "bench dredd", "containers": [{"key": "c", "name": "dredd"}]}],
-                 "anomalies": [{"key": "a", "datastore": "ds", "container": "c", "description": "for Dredd"}]}
-                """,
-                Encoding.UTF8,
-                "application/json"),
-        };
-        request.Headers.Add("X-Provisioning-Key", key);
-        using var answer = await http.SendAsync(request);
-        var provisioned = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
+        using var provisioner = Provisioner.For(target, key);
+        var provisioned = await provisioner.Client.BatchAsync(JsonNode.Parse(
+            """
+            {"run": "bench-dredd", "users": [{"key": "admin", "name": "Bench Admin", "email": "bench@example.test", "role": "Admin"}],
+             "datastores": [{"key": "ds", "name": "bench dredd", "containers": [{"key": "c", "name": "dredd"}]}],
+             "anomalies": [{"key": "a", "datastore": "ds", "container": "c", "description": "for Dredd"}]}
+            """)!.AsObject());
         var token = provisioned["users"]!["admin"]!["token"]!.GetValue<string>();
         var anomaly = provisioned["anomalies"]!["a"]!["id"]!.GetValue<long>();
 
@@ -286,5 +279,23 @@ public static class Bench
             ["checks_per_request"] = 1,
             ["ms_per_request"] = Math.Round(perRequest, 2),
         };
+    }
+
+    /// <summary>The provisioning extension's client for the bench's own setup, recording nothing (no report is written for it).</summary>
+    private sealed class Provisioner(ExchangeRecorder recorder, ApiClient api, string key) : IDisposable
+    {
+        public ProvisioningClient Client { get; } = new(api, key);
+
+        public static Provisioner For(Uri target, string key)
+        {
+            var recorder = new ExchangeRecorder(null);
+            return new Provisioner(recorder, new ApiClient(target, recorder, new Redactor(), TimeSpan.FromMinutes(5)), key);
+        }
+
+        public void Dispose()
+        {
+            api.Dispose();
+            recorder.Dispose();
+        }
     }
 }

@@ -120,34 +120,12 @@ public sealed class FaultMatrix(ConformanceRun probe, Assembly suite, string pro
         return (reached, ownServer);
     }
 
-    /// <summary>
-    /// The checks, with every request carrying the fault, in a run of their own: its own client, recorder and
-    /// shared fixtures, under its own run id (torn down at once) so nothing of the clean pass is touched.
-    /// </summary>
+    /// <summary>The checks, with every request carrying the fault, in a sub-run with its own recorder.</summary>
     private async Task<IReadOnlyList<TestOutcome>> RunUnderAsync(string fault, IReadOnlySet<string> checks, int index)
     {
-        var settings = Settings with { RunId = $"{Settings.RunId}m{index}" };
         using var recorder = new ExchangeRecorder(null, probe.Redactor);
-        using var api = new ApiClient(probe.Api.BaseUrl, recorder, probe.Redactor, settings.RequestPolicy)
-        {
-            FaultRouting = new ReferenceFaultRouting(provisioningKey, fault, Probe: false),
-        };
-        var provisioning = new ProvisioningClient(api, provisioningKey);
-        var run = new ConformanceRun(settings, api, recorder, probe.Redactor, probe.Catalogue, provisioning, probe.Cast)
-        {
-            Contract = probe.Contract,
-        };
-        ConformanceRun.Install(run);
-        try
-        {
-            var silent = new ConsoleProgress(TextWriter.Null, interactive: false, _ => null);
-            return new EmbeddedTestRunner(recorder, silent).Run(suite, [], [], settings.Workers, settings.Seed, onlyTests: checks);
-        }
-        finally
-        {
-            ConformanceRun.Install(probe);
-            await ConformanceRunner.TearDownAsync(provisioning, null, settings.RunId, TextWriter.Null);
-        }
+        var routing = new ReferenceFaultRouting(provisioningKey, fault, Probe: false);
+        return (await SubRun.RunAsync(probe, suite, checks, $"{Settings.RunId}m{index}", recorder, new RunFindings(), routing)).Outcomes;
     }
 
     private static List<TestOutcome> Merge(IReadOnlyList<TestOutcome> clean, IReadOnlyList<TestOutcome> faulted)

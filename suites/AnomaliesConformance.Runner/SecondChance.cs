@@ -38,7 +38,7 @@ public static class SecondChance
                 break;
             }
 
-            var (again, rerun, cleanup) = await RunRoundAsync(run, suite, lost, round, ledger, console);
+            var (again, rerun, cleanup) = await SubRun.RunAsync(run, suite, lost, $"{run.Settings.RunId}r{round}", run.Recorder, run.Findings, ledger: ledger, console: console);
             incomplete = cleanup.Verified ? incomplete : cleanup;
             var second = rerun.ToDictionary(o => o.Id, StringComparer.Ordinal);
             console.WriteLine($"Ran again ({round} of at most {Rounds}): {lost.Count} check(s) whose answers were lost on the way; {rerun.Count(o => o.Verdict != Verdicts.TargetError)} judged this time");
@@ -62,35 +62,6 @@ public static class SecondChance
         return outcomes.Where(o => LostAnAnswer(o) || (o.Verdict == Verdicts.TargetError && lostFixtureUsers.Contains(o.Id)))
             .Select(o => o.Id)
             .ToHashSet(StringComparer.Ordinal);
-    }
-
-    private static async Task<(ConformanceRun Again, IReadOnlyList<TestOutcome> Rerun, CleanupCheck Cleanup)> RunRoundAsync(
-        ConformanceRun run, Assembly suite, HashSet<string> lost, int round, RunLedger ledger, TextWriter console)
-    {
-        var settings = run.Settings with { RunId = $"{run.Settings.RunId}r{round}" };
-        ledger.AlsoRun(settings.RunId);
-        using var api = new ApiClient(run.Api.BaseUrl, run.Recorder, run.Redactor, settings.RequestPolicy);
-        var provisioning = run.Provisioning.Through(api);
-        var again = new ConformanceRun(settings, api, run.Recorder, run.Redactor, run.Catalogue, provisioning, run.Cast)
-        {
-            Contract = run.Contract,
-            Findings = run.Findings,
-        };
-        IReadOnlyList<TestOutcome> rerun;
-        CleanupCheck cleanup;
-        ConformanceRun.Install(again);
-        try
-        {
-            var silent = new ConsoleProgress(TextWriter.Null, interactive: false, _ => null);
-            rerun = new EmbeddedTestRunner(run.Recorder, silent).Run(suite, [], [], settings.Workers, settings.Seed, onlyTests: lost);
-        }
-        finally
-        {
-            ConformanceRun.Install(run);
-            cleanup = await ConformanceRunner.TearDownAsync(provisioning, ledger, settings.RunId, console);
-        }
-
-        return (again, rerun, cleanup);
     }
 
     /// <summary>A target error at an exchange that got no whole answer (the target's own 5xx or 429 is not a lost answer).</summary>
