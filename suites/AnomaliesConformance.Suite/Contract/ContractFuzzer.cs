@@ -87,7 +87,7 @@ public sealed class ContractFuzzer(OpenApiDocument document, ContractOperation o
         return await requests.SendAsync(actor, path, query, body);
     }
 
-    private string Mutate(JsonNode valid, Bogus.Faker faker)
+    private string Mutate(JsonNode valid, SeededFaker faker)
     {
         var entry = operation.BodySchema!.Type == "array" && operation.BodySchema.Items is not null ? operation.BodySchema.Items : operation.BodySchema;
         var properties = entry.Properties.Keys.ToList();

@@ -13,7 +13,7 @@ public sealed record InvalidValue(string Text, bool OutOfRange);
 /// Values derived from schemas: valid ones (examples, defaults, enums, then Bogus, seeded) and invalid
 /// ones (wrong type, out of range, unknown enum value, malformed date).
 /// </summary>
-public sealed class SchemaValues(Faker faker, Func<string, JsonNode?> hint, bool randomize)
+public sealed class SchemaValues(SeededFaker faker, Func<string, JsonNode?> hint, bool randomize)
 {
     public const string UnknownEnumValue = "Bogus";
     public const string NotANumber = "abc";
