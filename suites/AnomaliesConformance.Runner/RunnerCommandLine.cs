@@ -180,9 +180,9 @@ public sealed class RunnerCommandLine
             throw new ConfigurationException("--image-port: must be a TCP port (1 to 65535)");
         }
 
-        if (parse.GetValue(workers) is < 1 or > 64)
+        if (parse.GetValue(workers) is < 1 or > ConformanceRunner.MaxWorkers)
         {
-            throw new ConfigurationException("--workers: must be between 1 and 64");
+            throw new ConfigurationException($"--workers: must be between 1 and {ConformanceRunner.MaxWorkers}");
         }
 
         var requestTimeout = parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : targetProfile?.Timeout ?? TimeSpan.FromSeconds(30);

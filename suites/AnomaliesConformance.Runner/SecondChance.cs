@@ -64,9 +64,12 @@ public static class SecondChance
             .ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>A target error at an exchange that got no whole answer (the target's own 5xx or 429 is not a lost answer).</summary>
+    /// <summary>
+    /// A target error in a check one of whose exchanges got no whole answer (the target's own 5xx or 429 is not a
+    /// lost answer). Any of them, not only the last: a check may send independent reads at once.
+    /// </summary>
     public static bool LostAnAnswer(TestOutcome outcome) =>
-        outcome.Verdict == Verdicts.TargetError && outcome.Exchanges.Count > 0 && outcome.Exchanges[^1].TransportError is not null;
+        outcome.Verdict == Verdicts.TargetError && outcome.Exchanges.Any(e => e.TransportError is not null);
 
     private static string Note(TestOutcome first, TestOutcome second)
     {

@@ -28,7 +28,7 @@ public sealed class RunnerSettingsTests
     [TestCase(new[] { "--fault-matrix", "--read-only" }, "--fault-matrix runs against the embedded reference server")]
     [TestCase(new[] { "--bench", "--target", "http://example.test", "--provisioning-key", "k" }, "--bench measures the suite against the embedded reference server")]
     [TestCase(new[] { "--bench", "--reference-fault", "tags-append" }, "--bench measures the suite against the embedded reference server")]
-    [TestCase(new[] { "--workers", "0" }, "--workers: must be between 1 and 64")]
+    [TestCase(new[] { "--workers", "0" }, "--workers: must be between 1 and 96")]
     [TestCase(new[] { "--timeout", "0" }, "--timeout: must be between 1 and 3600 seconds")]
     [TestCase(new[] { "--retries", "11" }, "--retries: must be between 0 and 10")]
     [TestCase(new[] { "--rate-limit", "0" }, "--rate-limit: must be between 1 and 100000")]
@@ -81,8 +81,8 @@ public sealed class RunnerSettingsTests
         new RunnerCommandLine().Settings(["--workers", "7", "--out", TempDirectory.Create("settings")], NoEnvironment).AdaptiveWorkers.Should().BeFalse();
 
         ConformanceRunner.WorkersFor(0.4, null).Should().Be(4, "a target on the same machine is kept busy by four");
-        ConformanceRunner.WorkersFor(50, null).Should().Be(54, "a 50 ms round trip needs many requests in flight");
-        ConformanceRunner.WorkersFor(150, null).Should().Be(64, "at most 64");
+        ConformanceRunner.WorkersFor(50, null).Should().Be(64, "a 50 ms round trip needs many requests in flight");
+        ConformanceRunner.WorkersFor(150, null).Should().Be(96, "at most 96");
         ConformanceRunner.WorkersFor(50, 50).Should().Be(5, "50 requests/s at 50 ms allow 2.5 in flight, and a few spare");
     }
 }

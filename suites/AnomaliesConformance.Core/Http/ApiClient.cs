@@ -37,7 +37,7 @@ public sealed class ApiClient : IDisposable
         var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            // The workers bound the requests in flight; a distant target needs as many connections as they (up to 64).
+            // The workers bound the requests in flight; a distant target needs as many connections as they (up to 96).
             MaxConnectionsPerServer = 128,
             AutomaticDecompression = System.Net.DecompressionMethods.All,
             ConnectTimeout = policy.Timeout,

@@ -17,8 +17,11 @@ public abstract class EndpointCallTest : ConformanceTest
     /// </summary>
     protected static async Task<string> WriteStateAsync(EndpointCall call, EndpointTarget target)
     {
-        var state = await StateAsync(target.Anomaly);
-        var text = $"{state.Fields.ToJsonString()}\nhistory entries: {state.HistoryEntries}";
-        return call.TouchesTicketLinks ? text + "\nticket links: " + string.Join(", ", await LinkIdsAsync(target.Anomaly)) : text;
+        // Read at once: on a distant target a check's time is its chain of round trips.
+        var state = StateAsync(target.Anomaly);
+        var links = call.TouchesTicketLinks ? LinkIdsAsync(target.Anomaly) : null;
+        await Task.WhenAll(links is null ? [state] : [state, links]);
+        var text = $"{(await state).Fields.ToJsonString()}\nhistory entries: {(await state).HistoryEntries}";
+        return links is null ? text : text + "\nticket links: " + string.Join(", ", await links);
     }
 }
