@@ -55,6 +55,11 @@ try
             stdout);
     }
 
+    if (settings.DiscoverPath is not null)
+    {
+        return await Discover.RunAsync(settings, stdout, redactor);
+    }
+
     if (settings.Bench)
     {
         return await Bench.RunAsync(settings, typeof(AnomaliesConformance.Suite.Support.ConformanceTest).Assembly, stdout);

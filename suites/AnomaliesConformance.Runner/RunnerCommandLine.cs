@@ -54,6 +54,7 @@ public sealed class RunnerCommandLine
     internal readonly Option<bool> strictSchema = new("--strict-schema") { Description = "Fail, instead of warn about, response properties the OpenAPI document does not describe" };
     internal readonly Option<bool> readOnly = new("--read-only") { Description = "Run only the checks that send nothing but GETs (effect read); the others are listed as not run" };
     internal readonly Option<bool> bench = new("--bench") { Description = "Measure the suite instead of judging a target: full runs against the embedded reference server directly, through 50 and 150 ms delay lines, with one worker, and holding 1,000 and 100,000 other anomalies; writes reports/bench/bench.json (ratios to the direct run)" };
+    internal readonly Option<string?> discover = new("--discover") { HelpName = "FILE", Description = "Read the target as the profile's admin (GETs only) and write a draft manifest profile to FILE: existing anomalies proposed by purpose, each with why it qualifies; you add the tokens and review it" };
     internal readonly Option<bool> faultMatrix = new("--fault-matrix") { Description = "Prove each reference fault (or each --reference-fault) fails its rule, all on one embedded server that takes the fault per request; writes fault-matrix.json" };
     internal readonly Option<int> fuzz = new("--fuzz") { Description = "Also send N random valid and invalid requests per operation, generated from the schemas (0: off)", DefaultValueFactory = _ => 0 };
 
@@ -66,7 +67,7 @@ public sealed class RunnerCommandLine
         {
             target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, retries, rateLimit, specs, referenceServer, expectations, representation,
             image, imagePort, imageEnvironment, profile, keepFixtures, sweep, tests, waivers, replay, secretEnv, serverCoverage, spec, strictSchema, fuzz, readOnly,
-            specFromTarget, referenceOpenApi, faultMatrix, bench,
+            specFromTarget, referenceOpenApi, faultMatrix, bench, discover,
         };
     }
 
@@ -135,6 +136,11 @@ public sealed class RunnerCommandLine
         if (replayPlan is not null && parse.GetValue(seed) is not null)
         {
             throw new ConfigurationException("--replay uses the seed of the run it replays; leave out --seed");
+        }
+
+        if (parse.GetValue(discover) is not null && (targetProfile?.Manifest?.Users.ContainsKey("admin") != true || parse.GetValue(bench) || parse.GetValue(faultMatrix)))
+        {
+            throw new ConfigurationException("--discover reads the target as the admin of a --profile in manifest mode (fixtures.mode: manifest with users.admin); it cannot be combined with --bench or --fault-matrix");
         }
 
         if (parse.GetValue(bench) && (external is not null || targetProfile?.Manifest is not null || parse.GetValue(faultMatrix) || parse.GetValue(readOnly) || Split(parse.GetValue(referenceFaults)).Count > 0))
@@ -286,6 +292,7 @@ public sealed class RunnerCommandLine
             ReadOnly = parse.GetValue(readOnly),
             FaultMatrix = parse.GetValue(faultMatrix),
             Bench = parse.GetValue(bench),
+            DiscoverPath = parse.GetValue(discover) is { } draft ? Path.GetFullPath(draft) : null,
         };
     }
 

@@ -28,6 +28,7 @@ public sealed class RunnerSettingsTests
     [TestCase(new[] { "--fault-matrix", "--read-only" }, "--fault-matrix runs against the embedded reference server")]
     [TestCase(new[] { "--bench", "--target", "http://example.test", "--provisioning-key", "k" }, "--bench measures the suite against the embedded reference server")]
     [TestCase(new[] { "--bench", "--reference-fault", "tags-append" }, "--bench measures the suite against the embedded reference server")]
+    [TestCase(new[] { "--discover", "draft.yaml" }, "--discover reads the target as the admin of a --profile in manifest mode")]
     [TestCase(new[] { "--workers", "0" }, "--workers: must be between 1 and 96")]
     [TestCase(new[] { "--timeout", "0" }, "--timeout: must be between 1 and 3600 seconds")]
     [TestCase(new[] { "--retries", "11" }, "--retries: must be between 0 and 10")]

@@ -73,6 +73,9 @@ public sealed record RunSettings
     /// <summary>Measure the suite (Runner's Bench) instead of judging a target.</summary>
     public bool Bench { get; init; }
 
+    /// <summary>Write a draft manifest profile here from what the target holds (Runner's Discover), instead of judging it.</summary>
+    public string? DiscoverPath { get; init; }
+
     public RequestPolicy RequestPolicy => new() { Timeout = RequestTimeout, MaxRetries = MaxRetries, RateLimitPerSecond = RateLimitPerSecond, ReadOnly = ReadOnly };
     /// <summary>The OpenAPI document (YAML or JSON) the generated contract checks are built from.</summary>
     public string? SpecPath { get; init; }

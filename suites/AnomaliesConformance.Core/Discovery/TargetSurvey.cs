@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AnomaliesConformance.Core.Checks;
+using AnomaliesConformance.Core.Http;
+
+namespace AnomaliesConformance.Core.Discovery;
+
+/// <summary>
+/// What the checks could use of one existing anomaly, as its Admin reads it through the page's own GETs.
+/// Null means the target did not say (an envelope or key it spells its own way): such a trait never
+/// qualifies the anomaly for a purpose that needs it.
+/// </summary>
+public sealed record AnomalyTraits
+{
+    public required long Id { get; init; }
+    public required string Uuid { get; init; }
+    public long? DatastoreId { get; init; }
+    public string? Type { get; init; }
+    public string? Status { get; init; }
+    public IReadOnlyList<string> FailedCheckFields { get; init; } = [];
+    public int FailedChecks { get; init; }
+    public long? Fingerprint { get; init; }
+    public int SharingFingerprint { get; init; }
+    public int Tags { get; init; }
+    public int Assignees { get; init; }
+    public DateTimeOffset? Created { get; init; }
+    public int? SourceRows { get; init; }
+    public IReadOnlyList<string>? MaskedFields { get; init; }
+    public int? Comments { get; init; }
+    public int? DeletedComments { get; init; }
+    public int? TicketLinks { get; init; }
+
+    public bool IsOpen => Status is "Active" or "Acknowledged";
+
+    public bool IsArchived => Status is "Resolved" or "Duplicate" or "Invalid" or "Discarded";
+}
+
+/// <summary>
+/// Reads a target as its Admin, with GETs only, to find what its existing anomalies could be used for
+/// (`--discover`). Bounded for a deployment holding 100,000 anomalies: it walks at most
+/// <see cref="MaxListed"/> of the list and reads the details of at most <see cref="MaxDetailed"/> of
+/// them, spread over datastores, types and statuses. Never sends include_masked=true: that read writes
+/// an audit entry.
+/// </summary>
+public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spelling)
+{
+    public const int MaxListed = 2_000;
+    public const int MaxDetailed = 400;
+    private static readonly string[] ItemsAliases = ["items", "data", "results", "anomalies"];
+
+    public async Task<IReadOnlyList<AnomalyTraits>> ReadAsync(CancellationToken ct = default)
+    {
+        var listed = await ListAsync(ct);
+        var byFingerprint = listed.Where(a => a.Fingerprint is not null).GroupBy(a => a.Fingerprint).ToDictionary(g => g.Key!.Value, g => g.Count());
+        listed = [.. listed.Select(a => a with { SharingFingerprint = a.Fingerprint is { } f ? byFingerprint[f] - 1 : 0 })];
+        var detailed = new ConcurrentBag<AnomalyTraits>();
+        // A few at a time: a staging deployment shares its capacity with people.
+        await Parallel.ForEachAsync(Spread(listed, MaxDetailed), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (anomaly, token) =>
+            detailed.Add(await DetailAsync(anomaly, token)));
+        var ids = detailed.Select(d => d.Id).ToHashSet();
+        return [.. detailed.OrderBy(d => d.Id), .. listed.Where(a => !ids.Contains(a.Id))];
+    }
+
+    private async Task<List<AnomalyTraits>> ListAsync(CancellationToken ct)
+    {
+        var found = new Dictionary<long, AnomalyTraits>();
+        const int size = 100;
+        for (var page = 1; found.Count < MaxListed; page++)
+        {
+            var response = await api.GetAsync(admin, $"/api/anomalies?archived=include&sort_id=asc&{spelling.PageParam}={page}&{spelling.SizeParam}={size}", ct, ExchangePurpose.Verify);
+            if (response.Status != 200)
+            {
+                throw new SetupException($"listing the target's anomalies as its admin: {response.Summary}");
+            }
+
+            var items = ItemsOf(response.JsonOrNull(), spelling.PageItemsKey);
+            if (items is null)
+            {
+                throw new SetupException($"listing the target's anomalies: no list of items in the answer (declare representation.page_items_key): {response.Summary}");
+            }
+
+            var added = 0;
+            foreach (var item in items.OfType<JsonObject>())
+            {
+                if (IdOf(item["id"]) is { } id && !found.ContainsKey(id))
+                {
+                    found[id] = FromListItem(id, item);
+                    added++;
+                }
+            }
+
+            if (items.Count < size || added == 0)
+            {
+                break;
+            }
+        }
+
+        return [.. found.Values];
+    }
+
+    /// <summary>Up to <paramref name="count"/> anomalies taken in turn from each (datastore, type, status) group, so rare kinds are read too.</summary>
+    private static IEnumerable<AnomalyTraits> Spread(IReadOnlyList<AnomalyTraits> listed, int count)
+    {
+        var groups = listed.GroupBy(a => (a.DatastoreId, a.Type, a.Status)).Select(g => new Queue<AnomalyTraits>(g)).ToList();
+        var taken = 0;
+        while (taken < count && groups.Any(g => g.Count > 0))
+        {
+            foreach (var group in groups.Where(g => g.Count > 0))
+            {
+                if (taken++ >= count)
+                {
+                    yield break;
+                }
+
+                yield return group.Dequeue();
+            }
+        }
+    }
+
+    private async Task<AnomalyTraits> DetailAsync(AnomalyTraits anomaly, CancellationToken ct)
+    {
+        var comments = api.GetAsync(admin, $"/api/anomalies/{anomaly.Id}/comments?include_deleted=true", ct, ExchangePurpose.Verify);
+        var links = api.GetAsync(admin, $"/api/anomalies/{anomaly.Id}/ticket-links", ct, ExchangePurpose.Verify);
+        var records = api.GetAsync(admin, $"/api/anomalies/{anomaly.Id}/source-record?limit=100", ct, ExchangePurpose.Verify);
+        await Task.WhenAll(comments, links, records);
+        var commentItems = (await comments).Status == 200 ? ItemsOf((await comments).JsonOrNull(), "items") : null;
+        var linkItems = (await links).Status == 200 ? ItemsOf((await links).JsonOrNull(), "items") : null;
+        var recordBody = (await records).Status == 200 ? (await records).JsonOrNull() : null;
+        var rows = recordBody is JsonArray bare ? bare : ItemsOf(recordBody, spelling.SourceRecordRowsKey, "records", "rows");
+        return anomaly with
+        {
+            Comments = commentItems?.Count(c => c?["deleted"]?.GetValue<bool>() != true),
+            DeletedComments = commentItems?.Count(c => c?["deleted"]?.GetValue<bool>() == true),
+            TicketLinks = linkItems?.Count,
+            SourceRows = rows?.Count,
+            MaskedFields = recordBody?["masked_fields"] is JsonArray masked ? [.. masked.Select(m => m?.ToString() ?? "")] : null,
+        };
+    }
+
+    private static AnomalyTraits FromListItem(long id, JsonObject item) => new()
+    {
+        Id = id,
+        Uuid = item["uuid"]?.ToString() ?? "",
+        DatastoreId = IdOf(item["datastore"] is JsonObject ds ? ds["id"] : item["datastore"] ?? item["datastore_id"]),
+        Type = item["type"]?.ToString(),
+        Status = item["status"]?.ToString(),
+        FailedChecks = (item["failed_checks"] as JsonArray)?.Count ?? 0,
+        FailedCheckFields = [.. (item["failed_checks"] as JsonArray ?? []).SelectMany(c => c?["fields"] as JsonArray ?? []).Select(f => f?.ToString() ?? "").Distinct()],
+        Fingerprint = IdOf(item["fingerprint"]),
+        Tags = (item["global_tags"] as JsonArray ?? item["tags"] as JsonArray)?.Count ?? 0,
+        Assignees = (item["assignees"] as JsonArray)?.Count ?? 0,
+        Created = DateTimeOffset.TryParse(item["created"]?.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var created) ? created : null,
+    };
+
+    private static JsonArray? ItemsOf(JsonNode? body, params string[] keys) => body switch
+    {
+        JsonArray bare => bare,
+        JsonObject envelope => keys.Concat(ItemsAliases).Select(k => envelope[k]).OfType<JsonArray>().FirstOrDefault(),
+        _ => null,
+    };
+
+    private static long? IdOf(JsonNode? node) => node switch
+    {
+        JsonValue v when v.TryGetValue<long>(out var n) => n,
+        JsonValue v when v.TryGetValue<string>(out var s) && long.TryParse(s, CultureInfo.InvariantCulture, out var parsed) => parsed,
+        JsonValue v when v.TryGetValue<double>(out var d) && d == Math.Floor(d) => (long)d,
+        _ => null,
+    };
+}

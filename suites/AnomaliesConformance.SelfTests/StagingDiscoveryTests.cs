@@ -1,0 +1,166 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using AnomaliesConformance.Core.Provisioning;
+using AnomaliesConformance.Core.Targets;
+using AnomaliesConformance.Runner;
+using AnomaliesConformance.SelfTests.Support;
+using FluentAssertions;
+using NUnit.Framework;
+
+namespace AnomaliesConformance.SelfTests;
+
+/// <summary>
+/// QA on a staging deployment without the provisioning extension: `--discover` reads what it holds and
+/// drafts a manifest, and a manifest run on that draft leaves every anomaly it did not sacrifice as it was.
+/// </summary>
+[Parallelizable(ParallelScope.All)]
+public sealed class StagingDiscoveryTests
+{
+    private const string Key = "selftest-staging-provisioning-key";
+
+    [Test]
+    public async Task Discover_drafts_a_manifest_from_a_staging_like_target_and_a_run_on_it_touches_only_what_it_lists()
+    {
+        await using var staging = await StagingTarget.StartAsync();
+        var folder = TempDirectory.Create("staging-discover");
+        var minimal = Path.Combine(folder, "admin-only.yaml");
+        await File.WriteAllTextAsync(minimal, $$$"""
+            version: 1
+            target: {base_url: "{{{staging.Url}}}", timeout_seconds: 20}
+            fixtures:
+              mode: manifest
+              users:
+                admin: {id: {{{staging.UserIds["admin"]}}}, token: {env: ANOMALIES_TOKEN_ADMIN}}
+              anomalies: {read_only: []}
+            """);
+        var draftPath = Path.Combine(folder, "draft.yaml");
+        var before = await staging.EveryAnomalyAsync();
+
+        var discover = await ChildProcess.RunAsync("dotnet", [Repository.RunnerDll, "--profile", minimal, "--discover", draftPath], TimeSpan.FromMinutes(3), staging.Environment);
+
+        discover.ExitCode.Should().Be(0, "{0}", discover);
+        (await staging.EveryAnomalyAsync()).Should().BeEquivalentTo(before, "discovering reads only");
+        var draft = await File.ReadAllTextAsync(draftPath);
+        var readOnly = Ids(draft, "read_only");
+        var mutable = Ids(draft, "mutable");
+        var sacrificial = Ids(draft, "# sacrificial");
+        foreach (var want in Discover.ReadOnlyWants)
+        {
+            draft.Should().MatchRegex($@"(?m)^      - \d+   # .*{Regex.Escape(want.Name)}", "the staging data has one ({0}), proposed with its reason", want.Name);
+        }
+
+        readOnly.Should().HaveCountGreaterThanOrEqualTo(StagingLikeDataset.Datastores, "one anomaly in every datastore at least");
+        mutable.Should().HaveCount(Discover.MutableWanted);
+        sacrificial.Should().HaveCount(Discover.SacrificialWanted, "proposed, commented out: only a person lists what a run destroys");
+        readOnly.Concat(mutable).Concat(sacrificial).Should().OnlyHaveUniqueItems("an anomaly has one purpose");
+        draft.Should().NotContain(staging.Environment["ANOMALIES_TOKEN_ADMIN"], "a draft names token variables, never a token");
+
+        // What the user does: add the tokens (the variables are set) and the users' ids, and accept the sacrificial proposals.
+        var completed = Regex.Replace(draft, @"(?m)^    # ([a-z-]+): \{id: USER_ID,", m => $"    {m.Groups[1].Value}: {{id: {staging.UserIds[m.Groups[1].Value]},");
+        completed = Regex.Replace(completed, @"(?m)^    # (sacrificial:|  - \d+)", "    $1");
+        var profile = Path.Combine(folder, "profile.yaml");
+        await File.WriteAllTextAsync(profile, completed);
+        var output = Path.Combine(folder, "run");
+
+        var run = await ChildProcess.RunAsync("dotnet", [Repository.RunnerDll, "--profile", profile, "--seed", "4242", "--out", output], TimeSpan.FromMinutes(5), staging.Environment);
+
+        run.ExitCode.Should().BeOneOf([0, 1], "{0}", run);
+        var results = ResultsFile.Load(output).Document;
+        var rules = results["rules"]!.AsArray().Select(r => r!["verdict"]!.GetValue<string>()).ToList();
+        rules.Should().NotContain("failed", "the reference server is faithful: {0}", run);
+        var judged = rules.Count(v => v == "passed");
+        TestContext.Progress.WriteLine($"staging manifest run: {judged} of {rules.Count} rules judged ({readOnly.Count} read-only, {mutable.Count} mutable, {sacrificial.Count} sacrificial anomalies)");
+        judged.Should().BeGreaterThan(0);
+
+        var after = await staging.EveryAnomalyAsync();
+        after.Where(a => !sacrificial.Contains(a.Key)).ToDictionary().Should().BeEquivalentTo(
+            before.Where(a => !sacrificial.Contains(a.Key)).ToDictionary(), "every anomaly the run was not given to destroy reads as before, field by field");
+        before.Keys.Except(after.Keys).Should().BeSubsetOf(sacrificial, "only sacrificial anomalies are destroyed").And.NotBeEmpty("the destructive checks ran");
+        var exchanges = await File.ReadAllTextAsync(Path.Combine(output, "exchanges.ndjson"));
+        var listed = readOnly.Concat(mutable).Concat(sacrificial).ToHashSet();
+        var addressed = Regex.Matches(exchanges, @"/api/anomalies/(\d+)(?![0-9A-Za-z-])").Select(m => long.Parse(m.Groups[1].Value)).ToHashSet();
+        // Ids that name no anomaly are the 404 checks' own; every existing anomaly addressed must be listed.
+        addressed.Intersect(before.Keys).Should().BeSubsetOf(listed, "a manifest run addresses only the anomalies it lists");
+        exchanges.Should().NotContain("/_provisioning/");
+    }
+
+    /// <summary>The ids listed under a section of the draft; a commented section ("# sacrificial") has commented items.</summary>
+    private static List<long> Ids(string draft, string section)
+    {
+        var item = section.StartsWith("# ", StringComparison.Ordinal) ? @"^    #   - \d+.*\n" : @"^      - \d+.*\n";
+        var match = Regex.Match(draft, $@"(?m)^    {Regex.Escape(section)}:[ ]*\n(?<items>(?:{item})+)");
+        return match.Success
+            ? [.. Regex.Matches(match.Groups["items"].Value, @"- (\d+)").Select(m => long.Parse(m.Groups[1].Value))]
+            : [];
+    }
+
+    private sealed class StagingTarget : IAsyncDisposable
+    {
+        private readonly ReferenceServerProcess server;
+        private readonly HttpClient admin;
+
+        private StagingTarget(ReferenceServerProcess server, HttpClient admin, JsonObject seeded)
+        {
+            this.server = server;
+            this.admin = admin;
+            UserIds = seeded["users"]!.AsObject().ToDictionary(u => u.Key, u => u.Value!["id"]!.GetValue<long>());
+            Environment = seeded["users"]!.AsObject().ToDictionary(u => Discover.TokenVariable(u.Key), u => u.Value!["token"]!.GetValue<string>());
+        }
+
+        public Uri Url => server.Url;
+        public IReadOnlyDictionary<string, long> UserIds { get; }
+        public Dictionary<string, string> Environment { get; }
+
+        public static async Task<StagingTarget> StartAsync()
+        {
+            var server = await ReferenceServerProcess.StartAsync(Repository.ReferenceServerDll, Key, [], TimeSpan.FromSeconds(60));
+            var http = new HttpClient { BaseAddress = server.Url };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/_provisioning/batch") { Content = JsonContent.Create(StagingLikeDataset.Batch(seed: 77)) };
+            request.Headers.Add("X-Provisioning-Key", Key);
+            using var response = await http.SendAsync(request);
+            var seeded = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            response.IsSuccessStatusCode.Should().BeTrue("seeding staging: {0}", seeded);
+            http.DefaultRequestHeaders.Authorization = new("Bearer", seeded["users"]!["admin"]!["token"]!.GetValue<string>());
+            // Ticket links are made the way people make them: through the page's endpoint.
+            var integration = seeded["integrations"]!["jira"]!.GetValue<long>();
+            foreach (var key in new[] { "d1a3", "d2a5", "d3a7" })
+            {
+                using var link = await http.PostAsJsonAsync($"/api/anomalies/{seeded["anomalies"]![key]!["id"]}/ticket-links", new { integration_id = integration, ticket_id = $"sys-{key}", ticket_number = $"INC-{key}", status = "New" });
+                link.IsSuccessStatusCode.Should().BeTrue(await link.Content.ReadAsStringAsync());
+            }
+
+            return new StagingTarget(server, http, seeded);
+        }
+
+        /// <summary>Every anomaly an Admin can read, archived ones included, with its ticket links and comments: what a run could change.</summary>
+        public async Task<Dictionary<long, string>> EveryAnomalyAsync()
+        {
+            var state = new Dictionary<long, string>();
+            for (var page = 1; ; page++)
+            {
+                var items = JsonNode.Parse(await admin.GetStringAsync($"/api/anomalies?archived=include&sort_id=asc&size=100&page={page}"))!["items"]!.AsArray();
+                foreach (var item in items)
+                {
+                    var id = item!["id"]!.GetValue<long>();
+                    // The fields a check could write, as the manifest self-test compares them (a restore may reorder nothing else).
+                    state[id] = string.Join("\n", new[] { "id", "status", "description", "global_tags", "assignees", "archived" }.Select(f => $"{f}={item[f]?.ToJsonString()}"))
+                        + await admin.GetStringAsync($"/api/anomalies/{id}/ticket-links")
+                        + await admin.GetStringAsync($"/api/anomalies/{id}/comments?include_deleted=true");
+                }
+
+                if (items.Count < 100)
+                {
+                    return state;
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            admin.Dispose();
+            await server.DisposeAsync();
+        }
+    }
+}

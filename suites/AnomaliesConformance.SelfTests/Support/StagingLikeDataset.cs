@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AnomaliesConformance.Core.Provisioning;
+using Bogus;
+using Bogus.DataSets;
+
+namespace AnomaliesConformance.SelfTests.Support;
+
+/// <summary>
+/// What a staging deployment holds after real scans, seeded into a reference server through its own
+/// extension (which the suite under test is not told about): a few hundred anomalies over several
+/// datastores with varied traits, and a user for every cast label granted its permission on every
+/// datastore (member-none holds none: it sees no datastore).
+/// </summary>
+public static class StagingLikeDataset
+{
+    public const int Datastores = 4;
+    public const int AnomaliesPerDatastore = 75;
+    private static readonly string[] Statuses = ["Active", "Active", "Active", "Acknowledged", "Acknowledged", "Resolved", "Duplicate", "Invalid", "Discarded"];
+    private static readonly string[] Fields = ["customer_id", "email", "order_total", "ship_date", "country"];
+
+    public static JsonObject Batch(int seed)
+    {
+        var random = new Randomizer(seed);
+        var lorem = new Lorem { Random = random };
+        var hacker = new Hacker { Random = random };
+        var name = new Name { Random = random };
+        var users = CastMember.Everyone.Select(m => (JsonNode?)new JsonObject
+        {
+            ["key"] = m.Label,
+            ["name"] = name.FullName(),
+            ["email"] = $"{m.Label}@staging.example.test",
+            ["role"] = m.GlobalRole,
+        }).ToArray();
+        var datastores = Enumerable.Range(1, Datastores).Select(d => (JsonNode?)new JsonObject
+        {
+            ["key"] = $"ds{d}",
+            ["name"] = $"warehouse {d}",
+            ["containers"] = new JsonArray(new JsonObject { ["key"] = "orders", ["name"] = "orders" }, new JsonObject { ["key"] = "customers", ["name"] = "customers" }),
+        }).ToArray();
+        var grants = CastMember.Everyone.Where(m => m.TeamPermission is not null)
+            .SelectMany(m => Enumerable.Range(1, Datastores).Select(d => (JsonNode?)new JsonObject { ["user"] = m.Label, ["datastore"] = $"ds{d}", ["permission"] = m.TeamPermission }))
+            .ToArray();
+        var anomalies = new List<JsonNode?>();
+        long previousFingerprint = 0;
+        for (var d = 1; d <= Datastores; d++)
+        {
+            for (var i = 0; i < AnomaliesPerDatastore; i++)
+            {
+                var type = random.Bool(0.8f) ? "record" : "shape";
+                var field = random.ArrayElement(Fields);
+                // About one in ten recurs: it shares the fingerprint of the one before.
+                var fingerprint = previousFingerprint != 0 && random.Bool(0.1f) ? previousFingerprint : random.Long(1, long.MaxValue / 2);
+                previousFingerprint = fingerprint;
+                var anomaly = new JsonObject
+                {
+                    ["key"] = $"d{d}a{i}",
+                    ["datastore"] = $"ds{d}",
+                    ["container"] = random.Bool() ? "orders" : "customers",
+                    ["type"] = type,
+                    ["status"] = random.ArrayElement(Statuses),
+                    ["weight"] = random.Int(1, 100),
+                    ["anomalous_records_count"] = type == "record" ? random.Int(1, 400) : null,
+                    ["description"] = hacker.Phrase(),
+                    ["created"] = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(-random.Int(0, 60 * 24 * 90)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+                    ["fingerprint"] = fingerprint,
+                    ["failed_checks"] = new JsonArray(new JsonObject
+                    {
+                        ["id"] = random.Long(1_000, 9_000_000),
+                        ["rule_type"] = random.ArrayElement(["notNull", "between", "matchesPattern", "isUnique"]),
+                        ["message"] = $"{field}: {lorem.Sentence(4)}",
+                        ["fields"] = new JsonArray(field),
+                    }),
+                    ["comments"] = new JsonArray([.. Enumerable.Range(0, random.Int(0, 4)).Select(c => (JsonNode?)new JsonObject
+                    {
+                        ["user"] = random.ArrayElement(["member-viewer", "member-author", "manager-editor"]),
+                        ["comment"] = lorem.Sentence(6),
+                        ["created"] = "2026-11-02T10:00:00.000000Z",
+                        ["deleted"] = c == 1 && random.Bool(0.5f),
+                    })]),
+                };
+                if (type == "record")
+                {
+                    var masked = random.Bool(0.25f);
+                    anomaly["source_records"] = new JsonObject
+                    {
+                        ["fields"] = new JsonArray("order_id", field, "ssn"),
+                        ["masked_fields"] = masked ? new JsonArray("ssn") : new JsonArray(),
+                        ["rows"] = new JsonArray([.. Enumerable.Range(1, random.Int(3, 15)).Select(r => (JsonNode?)new JsonObject
+                        {
+                            ["order_id"] = r,
+                            [field] = lorem.Word(),
+                            ["ssn"] = random.ReplaceNumbers("###-##-####"),
+                        })]),
+                    };
+                }
+
+                anomalies.Add(anomaly);
+            }
+        }
+
+        return new JsonObject
+        {
+            ["users"] = new JsonArray(users),
+            ["datastores"] = new JsonArray(datastores),
+            ["grants"] = new JsonArray(grants),
+            ["integrations"] = new JsonArray(new JsonObject { ["key"] = "jira", ["name"] = "Jira", ["kind"] = "jira" }),
+            ["anomalies"] = new JsonArray([.. anomalies]),
+        };
+    }
+}
