@@ -294,7 +294,7 @@ public static class ConformanceRunner
     }
 
     /// <summary>The cast of a manifest: its users under their labels, with the role and permission each label stands for.</summary>
-    private static Dictionary<string, Actor> CastOf(Core.Profiles.FixtureManifest manifest, Redactor redactor)
+    internal static Dictionary<string, Actor> CastOf(Core.Profiles.FixtureManifest manifest, Redactor redactor)
     {
         var cast = new Dictionary<string, Actor>(StringComparer.Ordinal);
         foreach (var member in CastMember.Everyone.Where(m => manifest.Users.ContainsKey(m.Label)))

@@ -29,11 +29,12 @@ public static class Discover
         new("more source rows than the default limit of 10", a => a.SourceRows > 10),
         new("masked source-record fields", a => a.MaskedFields is { Count: > 0 }),
         new("comments, one of them deleted", a => a.Comments >= 1 && a.DeletedComments >= 1),
-        new("shares its fingerprint with another anomaly", a => a.SharingFingerprint > 0),
+        new("shares its fingerprint with another anomaly", a => a.SharingFingerprint > 0, WithPartner: true),
         new("ticket links", a => a.TicketLinks > 0),
     ];
 
-    public sealed record Want(string Name, Func<AnomalyTraits, bool> Qualifies);
+    /// <param name="WithPartner">The need is a pair: the anomaly sharing the fingerprint is proposed with it.</param>
+    public sealed record Want(string Name, Func<AnomalyTraits, bool> Qualifies, bool WithPartner = false);
 
     public sealed record Proposal(AnomalyTraits Anomaly, IReadOnlyList<string> Reasons);
 
@@ -41,14 +42,12 @@ public static class Discover
 
     public static async Task<int> RunAsync(RunSettings settings, TextWriter console, Redactor redactor)
     {
-        var admin = settings.Manifest!.Users["admin"];
-        redactor.Register(admin.Token, "<admin-token>");
+        var admin = ConformanceRunner.CastOf(settings.Manifest!, redactor)["admin"];
         var target = settings.TargetUrl ?? throw new ConfigurationException("--discover: the profile names no target.base_url (or give --target)");
         using var recorder = new ExchangeRecorder(null, redactor);
         using var api = new ApiClient(target, recorder, redactor, settings.RequestPolicy with { ReadOnly = true });
-        var actor = new Actor("admin", "Admin", null, admin.Id, admin.Token);
         console.WriteLine($"Discovering what {target} holds, as the profile's admin (GETs only)");
-        var survey = await new TargetSurvey(api, actor, settings.Representation).ReadAsync();
+        var survey = await new TargetSurvey(api, admin, settings.Representation).ReadAsync();
         var draft = Propose(survey);
         Directory.CreateDirectory(Path.GetDirectoryName(settings.DiscoverPath!)!);
         await File.WriteAllTextAsync(settings.DiscoverPath!, Yaml(draft, target));
@@ -94,7 +93,7 @@ public static class Discover
             }
 
             Choose(pick, want.Name);
-            if (want.Name.StartsWith("shares its fingerprint", StringComparison.Ordinal)
+            if (want.WithPartner
                 && survey.FirstOrDefault(a => a.Id != pick.Id && a.Fingerprint == pick.Fingerprint) is { } partner)
             {
                 Choose(partner, $"shares its fingerprint with {pick.Id}");
@@ -119,9 +118,9 @@ public static class Discover
         var open = survey.Where(a => a.IsOpen && !used.Contains(a.Id))
             .OrderBy(a => a.TicketLinks ?? int.MaxValue).ThenBy(a => a.Comments ?? int.MaxValue).ThenBy(a => a.Id)
             .ToList();
-        var mutable = SpreadOverDatastores(open, MutableWanted);
+        var mutable = RoundRobin.Take(open, a => a.DatastoreId, MutableWanted);
         used.UnionWith(mutable.Select(a => a.Id));
-        var sacrificial = SpreadOverDatastores(open.Where(a => !used.Contains(a.Id)).ToList(), SacrificialWanted);
+        var sacrificial = RoundRobin.Take(open.Where(a => !used.Contains(a.Id)), a => a.DatastoreId, SacrificialWanted);
         if (mutable.Count == 0)
         {
             notFound.Add("an open (Active or Acknowledged) anomaly to write to and put back");
@@ -133,24 +132,6 @@ public static class Discover
             [.. sacrificial.Select(a => new Proposal(a, [Describe(a), "open and little annotated: a check archives and hard-deletes it"]))],
             notFound,
             survey.Count);
-    }
-
-    private static List<AnomalyTraits> SpreadOverDatastores(IReadOnlyList<AnomalyTraits> candidates, int count)
-    {
-        var queues = candidates.GroupBy(a => a.DatastoreId).Select(g => new Queue<AnomalyTraits>(g)).ToList();
-        var taken = new List<AnomalyTraits>();
-        while (taken.Count < count && queues.Any(q => q.Count > 0))
-        {
-            foreach (var queue in queues.Where(q => q.Count > 0))
-            {
-                if (taken.Count < count)
-                {
-                    taken.Add(queue.Dequeue());
-                }
-            }
-        }
-
-        return taken;
     }
 
     private static string Describe(AnomalyTraits a)

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
 namespace AnomaliesConformance.Core.Checks;
 
 /// <summary>
@@ -34,6 +37,40 @@ public sealed record Representation
     public string HistoryTagsKey => Value("history_tags_key");
     public string SourceRecordRowsKey => Value("source_record_rows_key");
     public string SourceRecordFieldsKey => Value("source_record_fields_key");
+
+    /// <summary>Where a page envelope may hold its items: the declared key, then the common aliases.</summary>
+    public IReadOnlyList<string> PageItemsKeys => [PageItemsKey, "items", "data", "results"];
+
+    /// <summary>Where a page envelope may count its items: the declared key, then the common aliases.</summary>
+    public IReadOnlyList<string> PageTotalKeys => [PageTotalKey, "total", "count", "total_count", "totalCount"];
+
+    /// <summary>Where a source-record answer may hold its rows: the declared key, then the common aliases.</summary>
+    public IReadOnlyList<string> SourceRecordRowsKeys => [SourceRecordRowsKey, "records", "rows"];
+
+    /// <summary>Where a source-record answer may list its fields: the declared key, then the common aliases.</summary>
+    public IReadOnlyList<string> SourceRecordFieldsKeys => [SourceRecordFieldsKey, "fields", "columns"];
+
+    /// <summary>
+    /// The items of a collection answer as the target spells it: a bare array, or the array under one of
+    /// <see cref="PageItemsKeys"/>; null when neither is there (what a missing envelope means is the caller's).
+    /// </summary>
+    public JsonArray? ItemsOf(JsonNode? answer) => answer switch
+    {
+        JsonArray bare => bare,
+        JsonObject envelope => PageItemsKeys.Select(k => envelope[k]).OfType<JsonArray>().FirstOrDefault(),
+        _ => null,
+    };
+
+    /// <summary>
+    /// An integer as a target may write an id or a count: a JSON integer, or its exact digits in a string
+    /// (whether it is a JSON integer is a shape rule's business, not every reader's).
+    /// </summary>
+    public static long? IntegerOf(JsonNode? value) => value switch
+    {
+        JsonValue v when v.TryGetValue<long>(out var n) => n,
+        JsonValue v when v.TryGetValue<string>(out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) => n,
+        _ => null,
+    };
 
     /// <summary>Whether <paramref name="key"/> may be declared; the error names the known keys.</summary>
     public static string? Problem(string key, string value)

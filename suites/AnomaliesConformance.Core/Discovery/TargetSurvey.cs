@@ -47,7 +47,6 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
 {
     public const int MaxListed = 2_000;
     public const int MaxDetailed = 400;
-    private static readonly string[] ItemsAliases = ["items", "data", "results", "anomalies"];
 
     public async Task<IReadOnlyList<AnomalyTraits>> ReadAsync(CancellationToken ct = default)
     {
@@ -56,7 +55,7 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
         listed = [.. listed.Select(a => a with { SharingFingerprint = a.Fingerprint is { } f ? byFingerprint[f] - 1 : 0 })];
         var detailed = new ConcurrentBag<AnomalyTraits>();
         // A few at a time: a staging deployment shares its capacity with people.
-        await Parallel.ForEachAsync(Spread(listed, MaxDetailed), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (anomaly, token) =>
+        await Parallel.ForEachAsync(RoundRobin.Take(listed, a => (a.DatastoreId, a.Type, a.Status), MaxDetailed), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (anomaly, token) =>
             detailed.Add(await DetailAsync(anomaly, token)));
         var ids = detailed.Select(d => d.Id).ToHashSet();
         return [.. detailed.OrderBy(d => d.Id), .. listed.Where(a => !ids.Contains(a.Id))];
@@ -74,7 +73,7 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
                 throw new SetupException($"listing the target's anomalies as its admin: {response.Summary}");
             }
 
-            var items = ItemsOf(response.JsonOrNull(), spelling.PageItemsKey);
+            var items = spelling.ItemsOf(response.JsonOrNull());
             if (items is null)
             {
                 throw new SetupException($"listing the target's anomalies: no list of items in the answer (declare representation.page_items_key): {response.Summary}");
@@ -83,7 +82,7 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
             var added = 0;
             foreach (var item in items.OfType<JsonObject>())
             {
-                if (IdOf(item["id"]) is { } id && !found.ContainsKey(id))
+                if (Representation.IntegerOf(item["id"]) is { } id && !found.ContainsKey(id))
                 {
                     found[id] = FromListItem(id, item);
                     added++;
@@ -99,72 +98,40 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
         return [.. found.Values];
     }
 
-    /// <summary>Up to <paramref name="count"/> anomalies taken in turn from each (datastore, type, status) group, so rare kinds are read too.</summary>
-    private static IEnumerable<AnomalyTraits> Spread(IReadOnlyList<AnomalyTraits> listed, int count)
-    {
-        var groups = listed.GroupBy(a => (a.DatastoreId, a.Type, a.Status)).Select(g => new Queue<AnomalyTraits>(g)).ToList();
-        var taken = 0;
-        while (taken < count && groups.Any(g => g.Count > 0))
-        {
-            foreach (var group in groups.Where(g => g.Count > 0))
-            {
-                if (taken++ >= count)
-                {
-                    yield break;
-                }
-
-                yield return group.Dequeue();
-            }
-        }
-    }
-
     private async Task<AnomalyTraits> DetailAsync(AnomalyTraits anomaly, CancellationToken ct)
     {
         var comments = api.GetAsync(admin, $"/api/anomalies/{anomaly.Id}/comments?include_deleted=true", ct, ExchangePurpose.Verify);
         var links = api.GetAsync(admin, $"/api/anomalies/{anomaly.Id}/ticket-links", ct, ExchangePurpose.Verify);
         var records = api.GetAsync(admin, $"/api/anomalies/{anomaly.Id}/source-record?limit=100", ct, ExchangePurpose.Verify);
         await Task.WhenAll(comments, links, records);
-        var commentItems = (await comments).Status == 200 ? ItemsOf((await comments).JsonOrNull(), "items") : null;
-        var linkItems = (await links).Status == 200 ? ItemsOf((await links).JsonOrNull(), "items") : null;
+        var commentItems = (await comments).Status == 200 ? spelling.ItemsOf((await comments).JsonOrNull()) : null;
+        var linkItems = (await links).Status == 200 ? spelling.ItemsOf((await links).JsonOrNull()) : null;
         var recordBody = (await records).Status == 200 ? (await records).JsonOrNull() : null;
-        var rows = recordBody is JsonArray bare ? bare : ItemsOf(recordBody, spelling.SourceRecordRowsKey, "records", "rows");
+        var rows = recordBody as JsonArray ?? spelling.SourceRecordRowsKeys.Select(k => recordBody?[k]).OfType<JsonArray>().FirstOrDefault();
         return anomaly with
         {
-            Comments = commentItems?.Count(c => c?["deleted"]?.GetValue<bool>() != true),
-            DeletedComments = commentItems?.Count(c => c?["deleted"]?.GetValue<bool>() == true),
+            Comments = commentItems?.Count(c => !Deleted(c)),
+            DeletedComments = commentItems?.Count(Deleted),
             TicketLinks = linkItems?.Count,
             SourceRows = rows?.Count,
             MaskedFields = recordBody?["masked_fields"] is JsonArray masked ? [.. masked.Select(m => m?.ToString() ?? "")] : null,
         };
     }
 
+    private static bool Deleted(JsonNode? comment) => comment?["deleted"] is JsonValue v && v.TryGetValue<bool>(out var deleted) && deleted;
+
     private static AnomalyTraits FromListItem(long id, JsonObject item) => new()
     {
         Id = id,
         Uuid = item["uuid"]?.ToString() ?? "",
-        DatastoreId = IdOf(item["datastore"] is JsonObject ds ? ds["id"] : item["datastore"] ?? item["datastore_id"]),
+        DatastoreId = Representation.IntegerOf(item["datastore"] is JsonObject ds ? ds["id"] : item["datastore"] ?? item["datastore_id"]),
         Type = item["type"]?.ToString(),
         Status = item["status"]?.ToString(),
         FailedChecks = (item["failed_checks"] as JsonArray)?.Count ?? 0,
         FailedCheckFields = [.. (item["failed_checks"] as JsonArray ?? []).SelectMany(c => c?["fields"] as JsonArray ?? []).Select(f => f?.ToString() ?? "").Distinct()],
-        Fingerprint = IdOf(item["fingerprint"]),
+        Fingerprint = Representation.IntegerOf(item["fingerprint"]),
         Tags = (item["global_tags"] as JsonArray ?? item["tags"] as JsonArray)?.Count ?? 0,
         Assignees = (item["assignees"] as JsonArray)?.Count ?? 0,
         Created = DateTimeOffset.TryParse(item["created"]?.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var created) ? created : null,
-    };
-
-    private static JsonArray? ItemsOf(JsonNode? body, params string[] keys) => body switch
-    {
-        JsonArray bare => bare,
-        JsonObject envelope => keys.Concat(ItemsAliases).Select(k => envelope[k]).OfType<JsonArray>().FirstOrDefault(),
-        _ => null,
-    };
-
-    private static long? IdOf(JsonNode? node) => node switch
-    {
-        JsonValue v when v.TryGetValue<long>(out var n) => n,
-        JsonValue v when v.TryGetValue<string>(out var s) && long.TryParse(s, CultureInfo.InvariantCulture, out var parsed) => parsed,
-        JsonValue v when v.TryGetValue<double>(out var d) && d == Math.Floor(d) => (long)d,
-        _ => null,
     };
 }

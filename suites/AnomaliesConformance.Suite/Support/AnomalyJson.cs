@@ -35,12 +35,7 @@ public static class AnomalyJson
     public static long Id(this JsonNode item) => IdOf(item["id"])
         ?? throw new InvalidOperationException($"the object has no numeric id: {item.ToJsonString()}");
 
-    public static long? IdOf(JsonNode? id) => id switch
-    {
-        JsonValue v when v.TryGetValue<long>(out var n) => n,
-        JsonValue v when v.TryGetValue<string>(out var text) && long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) => n,
-        _ => null,
-    };
+    public static long? IdOf(JsonNode? id) => AnomaliesConformance.Core.Checks.Representation.IntegerOf(id);
 
     public static string? Uuid(this JsonObject anomaly) => anomaly["uuid"] is JsonValue v && v.TryGetValue<string>(out var uuid) ? uuid : null;
 

@@ -23,12 +23,8 @@ public static class Read
     public const string ListEnvelopeRule = "PAGINATION-ENVELOPE";
     public const string HistoryEnvelopeRule = "PAGINATION-HISTORY-ENVELOPE";
 
-    private static readonly string[] ItemsAliases = ["items", "data", "results"];
-    private static readonly string[] TotalAliases = ["total", "count", "total_count", "totalCount"];
     private static readonly string[] CommentTextAliases = ["comment", "text", "body", "content"];
     private static readonly string[] TagsChangeAliases = ["global_tags", "tags"];
-    private static readonly string[] RowsAliases = ["records", "rows"];
-    private static readonly string[] FieldsAliases = ["fields", "columns"];
 
     public static Representation Spelling =>
         ConformanceRun.IsInstalled ? ConformanceRun.Current.Settings.Representation : Representation.Default;
@@ -69,15 +65,13 @@ public static class Read
         }
 
         var envelope = json as JsonObject ?? Fail<JsonObject>("expected a collection: a JSON array or an object holding one", json, response);
-        var items = envelope[Spelling.PageItemsKey] as JsonArray
-            ?? ItemsAliases.Select(k => envelope[k]).OfType<JsonArray>().FirstOrDefault()
-            ?? SingleArray(envelope);
+        var items = Spelling.ItemsOf(envelope) ?? SingleArray(envelope);
         if (items is null)
         {
             Blocked(shapeRule, $"the items of the answer to {response.Summary}", "page_items_key", response);
         }
 
-        var total = new[] { Spelling.PageTotalKey }.Concat(TotalAliases).Select(k => envelope[k]).Select(AnomalyJson.IdOf).FirstOrDefault(t => t is not null);
+        var total = Spelling.PageTotalKeys.Select(k => envelope[k]).Select(AnomalyJson.IdOf).FirstOrDefault(t => t is not null);
         return new Page(Objects(items!, response), total, Enveloped: true);
     }
 
@@ -215,13 +209,13 @@ public static class Read
         var body = json as JsonObject;
         // Deployments have served the rows as a JSON-encoded string inside JSON (deployment-facts.md).
         var rows = json as JsonArray
-            ?? new[] { Spelling.SourceRecordRowsKey }.Concat(RowsAliases).Select(k => body![k] switch
+            ?? Spelling.SourceRecordRowsKeys.Select(k => body![k] switch
             {
                 JsonValue encoded when encoded.TryGetValue<string>(out var text) && text.TrimStart().StartsWith('[') => ParseArray(text),
                 var value => value as JsonArray,
             }).FirstOrDefault(a => a is not null)
             ?? Blocked<JsonArray>(ShapeRule, $"the rows of the answer to {response.Summary}", "source_record_rows_key", response);
-        var declared = body is null ? null : new[] { Spelling.SourceRecordFieldsKey }.Concat(FieldsAliases).Select(k => body[k]).OfType<JsonArray>().FirstOrDefault();
+        var declared = body is null ? null : Spelling.SourceRecordFieldsKeys.Select(k => body[k]).OfType<JsonArray>().FirstOrDefault();
         var fields = declared?.Select(f => f is JsonValue v && v.TryGetValue<string>(out var name) ? name : Blocked<string>(ShapeRule, "a field name " + f?.ToJsonString(), "source_record_fields_key", response)).ToList()
             ?? (rows.FirstOrDefault() as JsonObject)?.Select(p => p.Key).ToList()
             ?? [];
