@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Bogus;
-using Bogus.DataSets;
 
 namespace AnomaliesConformance.Core.Provisioning;
 
@@ -19,8 +18,8 @@ public sealed class WorldBuilder
 
     // Bogus loads its locale data lazily into shared structures; its thread safety has had holes before
     // (bchavez/Bogus#127, an NRE in DataSet.GetRandomArrayItem). One full run in about a thousand ended a
-    // test with a NullReferenceException before its first request, so fakers are made and fake values
-    // drawn one builder at a time. It costs microseconds per world against milliseconds of provisioning.
+    // test with a NullReferenceException before its first request, so data sets are made (on first use) and
+    // fake values drawn one builder at a time. It costs microseconds per world against milliseconds of provisioning.
     private static readonly Lock FakerGate = new();
 
     private readonly Dictionary<string, AnomalySpec> anomalies = new(StringComparer.Ordinal);
@@ -28,26 +27,14 @@ public sealed class WorldBuilder
     private readonly List<string> integrations = [];
     private readonly List<string> extraTags = [];
     private readonly Dictionary<string, string?> grantOverrides = new(StringComparer.Ordinal);
+    private readonly SeededFaker faker;
     private readonly Randomizer random;
-
-    // Only the data sets the worlds draw from: a whole Faker builds some twenty of them (its System set
-    // indexes every MIME type), which measured a tenth of a run's CPU when made once per world.
-    private readonly Lorem lorem;
-    private readonly Bogus.DataSets.Database database;
-    private readonly Hacker hacker;
-    private readonly Name name;
 
     public WorldBuilder(string runPrefix, int seed)
     {
         Prefix = $"{runPrefix}w{Interlocked.Increment(ref worldCounter)}";
-        lock (FakerGate)
-        {
-            random = new Randomizer(seed);
-            lorem = new Lorem { Random = random };
-            database = new Bogus.DataSets.Database { Random = random };
-            hacker = new Hacker { Random = random };
-            name = new Name { Random = random };
-        }
+        faker = new SeededFaker(seed);
+        random = faker.Random;
     }
 
     public string Prefix { get; }
@@ -153,8 +140,8 @@ public sealed class WorldBuilder
             new FailedCheckSpec(
                 random.Long(1_000_000, 9_000_000_000),
                 random.ArrayElement(["notNull", "between", "matchesPattern", "isUnique", "expectedValues"]),
-                $"{Prefix} {lorem.Sentence(4)}",
-                [database.Column()]),
+                $"{Prefix} {faker.Lorem.Sentence(4)}",
+                [faker.Database.Column()]),
         ];
         var records = spec.SourceRecords ?? DefaultSourceRecords();
         return new JsonObject
@@ -166,7 +153,7 @@ public sealed class WorldBuilder
             ["status"] = spec.Status ?? "Active",
             ["weight"] = spec.Weight ?? random.Int(1, 100),
             ["anomalous_records_count"] = spec.AnomalousRecordsCountIsNull ? null : spec.AnomalousRecordsCount ?? random.Int(1, 500),
-            ["description"] = spec.Description ?? $"{Prefix} {hacker.Phrase()}",
+            ["description"] = spec.Description ?? $"{Prefix} {faker.Hacker.Phrase()}",
             ["created"] = Timestamp(created),
             ["fingerprint"] = spec.Fingerprint ?? random.Long(1, long.MaxValue / 2),
             ["tags"] = new JsonArray(spec.Tags.Select(t => (JsonNode?)FullTag(t)).ToArray()),
@@ -202,7 +189,7 @@ public sealed class WorldBuilder
         var rows = Enumerable.Range(1, 12).Select(i => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
         {
             ["order_id"] = i,
-            ["customer"] = name.FullName(),
+            ["customer"] = faker.Name.FullName(),
             ["amount"] = Math.Round(random.Double(1, 999), 2),
             ["ssn"] = random.ReplaceNumbers("###-##-####"),
         }).ToList();

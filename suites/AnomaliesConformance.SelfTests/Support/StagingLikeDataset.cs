@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using AnomaliesConformance.Core.Provisioning;
-using Bogus;
-using Bogus.DataSets;
 
 namespace AnomaliesConformance.SelfTests.Support;
 
@@ -21,14 +19,12 @@ public static class StagingLikeDataset
 
     public static JsonObject Batch(int seed)
     {
-        var random = new Randomizer(seed);
-        var lorem = new Lorem { Random = random };
-        var hacker = new Hacker { Random = random };
-        var name = new Name { Random = random };
+        var faker = new SeededFaker(seed);
+        var random = faker.Random;
         var users = CastMember.Everyone.Select(m => (JsonNode?)new JsonObject
         {
             ["key"] = m.Label,
-            ["name"] = name.FullName(),
+            ["name"] = faker.Name.FullName(),
             ["email"] = $"{m.Label}@staging.example.test",
             ["role"] = m.GlobalRole,
         }).ToArray();
@@ -61,20 +57,20 @@ public static class StagingLikeDataset
                     ["status"] = random.ArrayElement(Statuses),
                     ["weight"] = random.Int(1, 100),
                     ["anomalous_records_count"] = type == "record" ? random.Int(1, 400) : null,
-                    ["description"] = hacker.Phrase(),
+                    ["description"] = faker.Hacker.Phrase(),
                     ["created"] = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(-random.Int(0, 60 * 24 * 90)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
                     ["fingerprint"] = fingerprint,
                     ["failed_checks"] = new JsonArray(new JsonObject
                     {
                         ["id"] = random.Long(1_000, 9_000_000),
                         ["rule_type"] = random.ArrayElement(["notNull", "between", "matchesPattern", "isUnique"]),
-                        ["message"] = $"{field}: {lorem.Sentence(4)}",
+                        ["message"] = $"{field}: {faker.Lorem.Sentence(4)}",
                         ["fields"] = new JsonArray(field),
                     }),
                     ["comments"] = new JsonArray([.. Enumerable.Range(0, random.Int(0, 4)).Select(c => (JsonNode?)new JsonObject
                     {
                         ["user"] = random.ArrayElement(["member-viewer", "member-author", "manager-editor"]),
-                        ["comment"] = lorem.Sentence(6),
+                        ["comment"] = faker.Lorem.Sentence(6),
                         ["created"] = "2026-11-02T10:00:00.000000Z",
                         ["deleted"] = c == 1 && random.Bool(0.5f),
                     })]),
@@ -89,7 +85,7 @@ public static class StagingLikeDataset
                         ["rows"] = new JsonArray([.. Enumerable.Range(1, random.Int(3, 15)).Select(r => (JsonNode?)new JsonObject
                         {
                             ["order_id"] = r,
-                            [field] = lorem.Word(),
+                            [field] = faker.Lorem.Word(),
                             ["ssn"] = random.ReplaceNumbers("###-##-####"),
                         })]),
                     };

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using AnomaliesConformance.Core.Http;
 using AnomaliesConformance.Core.Provisioning;
-using Bogus;
 using Microsoft.OpenApi.Models;
 using AnomaliesConformance.Core.Checks;
 

@@ -1,6 +1,6 @@
+using AnomaliesConformance.Core.Provisioning;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bogus;
 using Microsoft.OpenApi.Any;
 using Microsoft.OpenApi.Models;
 
