@@ -249,13 +249,13 @@ public sealed class ContractChecks(
         }
 
         var one = (await requests.SendAsync(Caller, path, query.Append((parameter, first!)), null)).ShouldSucceed($"for {parameter}={first}");
-        AssertMatches(one, parameter, [first!], everything, valuesOf, ListPageSize);
+        AssertMatches(one, parameter, [first!], everything, valuesOf);
         var second = candidates.FirstOrDefault(v => v != first && everything.Any(i => valuesOf(i).Contains(v) && !valuesOf(i).Contains(first!)));
         if (second is not null)
         {
             var both = (await requests.SendAsync(Caller, path, query.Append((parameter, first!)).Append((parameter, second)), null))
                 .ShouldSucceed($"for {parameter}={first}&{parameter}={second}");
-            AssertMatches(both, parameter, [first!, second], everything, valuesOf, ListPageSize);
+            AssertMatches(both, parameter, [first!, second], everything, valuesOf);
         }
     }
 
@@ -428,19 +428,19 @@ public sealed class ContractChecks(
     /// is full may have more behind it (a deployment holds more than a page): the unfiltered page is then not
     /// every item, so the filtered one may hold others; and a full filtered page need not hold them all.
     /// </summary>
-    private static void AssertMatches(ApiResponse response, string parameter, string[] values, List<JsonObject> everything, Func<JsonObject, IEnumerable<string>> valuesOf, int pageSize)
+    private static void AssertMatches(ApiResponse response, string parameter, string[] values, List<JsonObject> everything, Func<JsonObject, IEnumerable<string>> valuesOf)
     {
         var items = Items(response);
         var strangers = items.Where(i => !valuesOf(i).Intersect(values).Any()).Select(i => Identity(i)).ToList();
         ResponseAssertions.FailUnless(strangers.Count == 0, $"expected only items with {parameter} in [{string.Join(", ", values)}], but {string.Join(", ", strangers)} do not match", response);
         var expected = everything.Where(i => valuesOf(i).Intersect(values).Any()).Select(i => Identity(i)).Order(StringComparer.Ordinal).ToList();
         var actual = items.Select(i => Identity(i)).Order(StringComparer.Ordinal).ToList();
-        if (everything.Count < pageSize)
+        if (everything.Count < ListPageSize)
         {
             ResponseAssertions.FailUnless(expected.SequenceEqual(actual),
                 $"expected exactly the listed items with {parameter} in [{string.Join(", ", values)}] ({string.Join(", ", expected)}), but got {string.Join(", ", actual)}", response);
         }
-        else if (items.Count < pageSize)
+        else if (items.Count < ListPageSize)
         {
             var missing = expected.Except(actual, StringComparer.Ordinal).ToList();
             ResponseAssertions.FailUnless(missing.Count == 0,

@@ -245,14 +245,6 @@ public abstract class ConformanceTest
         return list.Zip(states).ToDictionary(p => p.First.Id, p => p.Second);
     }
 
-    /// <summary>Snapshots of each anomaly (as <see cref="SnapshotAsync"/>), by id, all read at once.</summary>
-    protected static async Task<Dictionary<long, JsonObject>> SnapshotsAsync(IEnumerable<ProvisionedAnomaly> anomalies)
-    {
-        var list = anomalies.ToList();
-        var snapshots = await Task.WhenAll(list.Select(SnapshotAsync));
-        return list.Zip(snapshots).ToDictionary(p => p.First.Id, p => p.Second);
-    }
-
     /// <summary>The anomaly reads back as before and its history has no new entry (a refused write changes nothing).</summary>
     protected static async Task ShouldBeUnchangedAsync(ProvisionedAnomaly anomaly, AnomalyState before, string because) =>
         ShouldBeAsBefore(anomaly, before, await StateAsync(anomaly), because);
