@@ -239,19 +239,13 @@ public sealed class ManifestModeTests
                 TimeSpan.FromMinutes(5),
                 environment);
 
-        /// <summary>Each anomaly as an Admin reads it, with its ticket links: what a check could have changed.</summary>
+        /// <summary>Each anomaly as an Admin reads it, with its ticket links and comments: what a check could have changed.</summary>
         public async Task<string> StateAsync(IEnumerable<long> anomalies)
         {
             var state = new StringBuilder();
             foreach (var id in anomalies)
             {
-                var anomaly = JsonNode.Parse(await http.GetStringAsync($"/api/anomalies/{id}"))!.AsObject();
-                foreach (var field in new[] { "id", "status", "description", "global_tags", "assignees", "archived" })
-                {
-                    state.Append(field).Append('=').AppendLine(anomaly[field]?.ToJsonString());
-                }
-
-                state.AppendLine(await http.GetStringAsync($"/api/anomalies/{id}/ticket-links"));
+                state.Append(await WritableState.ReadAsync(http, id));
             }
 
             return state.ToString();
