@@ -113,10 +113,11 @@ public sealed class FaultyTargetTests
     /// "already archived") judged as the first. The check is never failed for it: it runs again from scratch
     /// with fixtures of its own, and says so.
     /// </summary>
-    [Test]
-    public async Task A_write_whose_answer_was_lost_is_sent_once_and_its_check_runs_again_from_scratch()
+    [TestCase(Misbehaviour.ForwardThenDrop, TestName = "A write whose answer was lost to a reset is sent once and its check runs again from scratch")]
+    [TestCase(Misbehaviour.ForwardThenClose, TestName = "A write whose answer was lost to a closed connection is sent once and its check runs again from scratch")]
+    public async Task A_write_whose_answer_was_lost_is_sent_once_and_its_check_runs_again_from_scratch(Misbehaviour loss)
     {
-        await using var proxy = await MisbehavingProxy.StartAsync(upstream.Url, new MisbehaviourRule("DELETE", @"^/api/anomalies/\d+", Misbehaviour.ForwardThenDrop, Times: 3));
+        await using var proxy = await MisbehavingProxy.StartAsync(upstream.Url, new MisbehaviourRule("DELETE", @"^/api/anomalies/\d+", loss, Times: 3));
 
         var run = await RunAgainstAsync(proxy, 2006, "ARCHIVE-BODY-OPTIONAL,HARD-DELETE-REMOVES,ARCHIVE-DELETE-NO-CONTENT,HARD-DELETE-ONLY-ARCHIVED,ARCHIVE-SETS-STATUS");
 
@@ -130,6 +131,13 @@ public sealed class FaultyTargetTests
         ranAgain.Should().NotBeEmpty("{0}", run.Process);
         ranAgain.Should().OnlyContain(t => t.Verdict == "passed", "the second attempt got whole answers: {0}", run.Process);
         run.Process.StandardOutput.Should().Contain("Ran again (1 of at most 2): ");
+        var lost = run.Tests.SelectMany(t => run.Exchanges(t.Id)).Where(e => e["method"]!.GetValue<string>() == "DELETE" && e["transportError"] is not null).ToList();
+        lost.Should().HaveCount(3, "each lost answer is one recorded attempt with its transport error: {0}", run.Process);
+        if (loss == Misbehaviour.ForwardThenClose)
+        {
+            // The stack would have resent each of these; the guard stopped it and the record says so.
+            lost.Should().OnlyContain(e => e["transportError"]!.GetValue<string>().Contains("not sent again"), "{0}", run.Process);
+        }
     }
 
     [Test]

@@ -19,7 +19,6 @@ public sealed class ApiClient : IDisposable
     private const int MaxRecordedBodyChars = 64 * 1024;
 
     private readonly HttpClient http;
-    private readonly HttpClient writes;
     private readonly ExchangeRecorder recorder;
     private readonly Redactor redactor;
     private readonly RequestPolicy policy;
@@ -37,26 +36,21 @@ public sealed class ApiClient : IDisposable
         var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            // Shorter than the shortest keep-alive a server commonly keeps (Node's 5 s): a request sent on a
+            // connection the server is closing at that moment gets no answer, and a write then cannot be asked
+            // again.
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(4),
             // The workers bound the requests in flight; a distant target needs as many connections as they (up to 96).
             MaxConnectionsPerServer = 128,
             AutomaticDecompression = System.Net.DecompressionMethods.All,
             ConnectTimeout = policy.Timeout,
+            // Writes share the reused connections with reads (no handshake per write on a distant target): the
+            // guard keeps the stack from ever sending an attempt twice (SingleSend).
+            PlaintextStreamFilter = SingleSend.GuardConnection,
         };
         // The timeout is applied per request in SendOnceAsync, covering the body too: HttpClient's own
         // timeout stops at the headers when the body is streamed.
         http = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-        // Writes (and reads with an effect, RequestPolicy.IsSafeToRepeat) never reuse a connection. The HTTP stack silently sends a request again on a new connection
-        // when a reused one closes before any answer: for a write the target already carried out, the second
-        // answer (404, 409) would be judged as the first. A request on a fresh connection is never resent, so
-        // one attempt is one exchange, and a lost answer stays a lost answer (a target error).
-        writes = new HttpClient(new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.Zero,
-            PooledConnectionIdleTimeout = TimeSpan.Zero,
-            AutomaticDecompression = System.Net.DecompressionMethods.All,
-            ConnectTimeout = policy.Timeout,
-        })
-        { BaseAddress = baseUrl, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     }
 
     public ApiClient(Uri baseUrl, ExchangeRecorder recorder, Redactor redactor, TimeSpan timeout)
@@ -166,10 +160,10 @@ public sealed class ApiClient : IDisposable
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(policy.Timeout);
         var body = new BodyReader();
+        var once = SingleSend.Begin();
         try
         {
-            var client = RequestPolicy.IsSafeToRepeat(method.Method, pathAndQuery) ? http : writes;
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             exchange = exchange with
             {
                 Status = (int)response.StatusCode,
@@ -184,7 +178,9 @@ public sealed class ApiClient : IDisposable
         {
             var what = e is OperationCanceledException
                 ? $"no complete answer within {policy.Timeout.TotalSeconds:0.#} s"
-                : Describe(e);
+                : once.ResendStopped
+                    ? "the connection ended after the request was sent and before any answer (the target may have carried it out); not sent again"
+                    : Describe(e);
             if (exchange.Status != 0)
             {
                 what = $"the answer broke off after {body.Chars} characters of its body: {what}";
@@ -230,7 +226,6 @@ public sealed class ApiClient : IDisposable
     public void Dispose()
     {
         http.Dispose();
-        writes.Dispose();
         rateLimiter?.Dispose();
     }
 

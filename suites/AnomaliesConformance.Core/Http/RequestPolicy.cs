@@ -45,8 +45,8 @@ public sealed record RequestPolicy
 
     /// <summary>
     /// A request that may be sent twice with the effect of once: a read, except a source-record read with
-    /// include_masked=true, which the page has write an audit entry. Only these are asked again, and only
-    /// these travel on reused connections (which the HTTP stack may resend on).
+    /// include_masked=true, which the page has write an audit entry. Only these are asked again (the HTTP stack
+    /// itself never resends anything: SingleSend).
     /// </summary>
     public static bool IsSafeToRepeat(string method, string pathAndQueryOrUrl) =>
         IsRetriable(method) && !pathAndQueryOrUrl.Contains("include_masked=true", StringComparison.OrdinalIgnoreCase);

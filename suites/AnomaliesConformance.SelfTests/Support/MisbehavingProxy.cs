@@ -57,6 +57,14 @@ public enum Misbehaviour
     /// the answer is lost on the way back, as behind a proxy that resets a connection.
     /// </summary>
     ForwardThenDrop,
+
+    /// <summary>
+    /// Forwards the request, so the target carries it out, then closes the connection in good order (a FIN, not a
+    /// reset) without answering, as a process that exits or a proxy at its idle timeout does. The client reads
+    /// the end of the stream where the answer should start, which the .NET HTTP stack takes as a stale
+    /// connection: it sends a request without content again, on a new connection, unless stopped.
+    /// </summary>
+    ForwardThenClose,
 }
 
 /// <summary>
@@ -220,6 +228,16 @@ public sealed class MisbehavingProxy : IAsyncDisposable
                     Interlocked.Increment(ref forwardedAndDropped);
                 }
 
+                context.Abort();
+                return;
+            case Misbehaviour.ForwardThenClose:
+                using (await ForwardAsync(context.Request))
+                {
+                    Interlocked.Increment(ref forwardedAndDropped);
+                }
+
+                context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionSocketFeature>()!.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+                await Task.Delay(300, context.RequestAborted);
                 context.Abort();
                 return;
             case Misbehaviour.StopListening:
