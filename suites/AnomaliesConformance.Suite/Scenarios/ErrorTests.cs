@@ -149,9 +149,10 @@ public sealed class ErrorTests : ConformanceTest
         // Comments of a missing anomaly are HARD-DELETE-CASCADE's check, with an id that existed.
         foreach (var id in new object[] { UnknownId, UnknownUuid })
         {
-            foreach (var path in ReadPaths)
+            var reads = await GetTogetherAsync(Admin, ReadPaths.Select(path => $"/api/anomalies/{id}{path}"));
+            foreach (var (path, read) in ReadPaths.Zip(reads))
             {
-                (await Api.GetAsync(Admin, $"/api/anomalies/{id}{path}")).ShouldHaveStatus(404, $"for GET {path} of {id}, which names no anomaly");
+                read.ShouldHaveStatus(404, $"for GET {path} of {id}, which names no anomaly");
             }
 
             (await PutAsync(As("member-author"), id, """{"status": "Acknowledged"}""")).ShouldHaveStatus(404, $"for PUT of {id}");
@@ -168,9 +169,10 @@ public sealed class ErrorTests : ConformanceTest
     {
         var world = await ProvisionAsync(b => b.Anomaly("a").Integration("jira"));
 
-        foreach (var path in ReadPaths.Append("/comments"))
+        var paths = ReadPaths.Append("/comments").ToList();
+        foreach (var (path, read) in paths.Zip(await GetTogetherAsync(Admin, paths.Select(path => $"/api/anomalies/{id}{path}"))))
         {
-            (await Api.GetAsync(Admin, $"/api/anomalies/{id}{path}")).ShouldHaveStatus(422, $"for GET {path} of '{id}'");
+            read.ShouldHaveStatus(422, $"for GET {path} of '{id}'");
         }
 
         (await PutAsync(As("member-author"), id, """{"status": "Acknowledged"}""")).ShouldHaveStatus(422, $"for PUT of '{id}'");

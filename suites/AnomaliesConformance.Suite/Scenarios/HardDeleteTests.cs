@@ -66,12 +66,10 @@ public sealed class HardDeleteTests : ConformanceTest
         var anomaly = world["a"];
 
         // The page: hard delete "remove[s] the record entirely". Which refusal is HARD-DELETE-CASCADE-404's.
-        foreach (var path in SubPaths)
+        var reads = SubPaths.SelectMany(path => new[] { path, path + "?include_deleted=true" }).ToList();
+        foreach (var (read, answer) in reads.Zip(await GetTogetherAsync(Admin, reads.Select(read => $"/api/anomalies/{anomaly.Id}/{read}"))))
         {
-            foreach (var query in new[] { "", "?include_deleted=true" })
-            {
-                (await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Id}/{path}{query}")).ShouldBeRefused($"for {path}{query} of a hard-deleted anomaly: nothing of it is served");
-            }
+            answer.ShouldBeRefused($"for {read} of a hard-deleted anomaly: nothing of it is served");
         }
 
         (await CreateLinkAsync(As("manager-author"), anomaly.Id, $$"""{"integration_id": {{world.Integrations["jira"]}}, "ticket_id": "sys-10", "ticket_number": "INC10", "status": "New"}"""))
@@ -85,11 +83,7 @@ public sealed class HardDeleteTests : ConformanceTest
         var world = await PurgedWorldAsync();
         var anomaly = world["a"];
 
-        var answers = new List<ApiResponse> { await GetAnomalyAsync(Admin, anomaly.Id, "?include_deleted=true") };
-        foreach (var path in SubPaths)
-        {
-            answers.Add(await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Id}/{path}"));
-        }
+        var answers = await GetTogetherAsync(Admin, SubPaths.Select(path => $"/{path}").Prepend("?include_deleted=true").Select(rest => $"/api/anomalies/{anomaly.Id}{rest}"));
 
         // Which refusal: whether every path refuses at all is HARD-DELETE-CASCADE's.
         Precondition(answers.All(a => IsRefusal(a)), "every path of the hard-deleted anomaly being refused", "HARD-DELETE-CASCADE", [.. answers]);

@@ -62,10 +62,12 @@ public sealed class RetrieveTests : ConformanceTest
         var read = world["read"];
         var viewer = As("member-viewer");
 
-        foreach (var path in new[] { "failed-checks", "history", "comments", "source-record", "source-record/download", "ticket-links" })
+        string[] paths = ["failed-checks", "history", "comments", "source-record", "source-record/download", "ticket-links"];
+        var answers = await GetTogetherAsync(viewer, paths.SelectMany(path => new[] { $"/api/anomalies/{read.Id}/{path}", $"/api/anomalies/{read.Uuid}/{path}" }));
+        foreach (var (path, i) in paths.Select((path, i) => (path, i)))
         {
-            var byId = (await Api.GetAsync(viewer, $"/api/anomalies/{read.Id}/{path}")).ShouldSucceed($"for {path} by numeric id");
-            var byUuid = (await Api.GetAsync(viewer, $"/api/anomalies/{read.Uuid}/{path}")).ShouldSucceed($"for {path} by UUID, which {{id}} accepts on every path");
+            var byId = answers[2 * i].ShouldSucceed($"for {path} by numeric id");
+            var byUuid = answers[(2 * i) + 1].ShouldSucceed($"for {path} by UUID, which {{id}} accepts on every path");
             byUuid.Body.Should().Be(byId.Body, "{0} by UUID answers what it answers by numeric id: {1}", path, byUuid);
         }
 

@@ -233,6 +233,13 @@ public abstract class ConformanceTest
         return new(AnomalyState.PageFields(await snapshot), (await history).Count);
     }
 
+    /// <summary>
+    /// Independent reads, sent together, their answers in the order asked: on a distant target a check's time is
+    /// its chain of round trips, and reads that do not depend on each other need not wait for each other.
+    /// </summary>
+    protected static Task<ApiResponse[]> GetTogetherAsync(Actor actor, IEnumerable<string> paths) =>
+        Task.WhenAll(paths.Select(path => Api.GetAsync(actor, path)));
+
     /// <summary>The state of every anomaly of a world, by id, all read at once.</summary>
     protected static Task<Dictionary<long, AnomalyState>> StatesAsync(World world) =>
         StatesAsync(world.Anomalies.Values);
