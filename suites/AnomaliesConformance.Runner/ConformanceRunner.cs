@@ -208,7 +208,26 @@ public static class ConformanceRunner
         var settings = run.Settings;
         ConformanceRun.Install(run);
         var progress = new ConsoleProgress(console, settings.InteractiveConsole, rules => rules.Select(run.Catalogue.Find).FirstOrDefault(r => r is not null)?.Area);
-        var outcomes = new EmbeddedTestRunner(run.Recorder, progress).Run(suite, settings.RuleFilter, settings.TestFilter, settings.Workers, settings.Seed, settings.ReadOnly);
+        var runner = new EmbeddedTestRunner(run.Recorder, progress);
+        IReadOnlyList<TestOutcome> outcomes;
+        if (run.Manifest is not null && !settings.ReadOnly && !settings.FaultMatrix)
+        {
+            // A deployment's lists hold other people's data and the manifest's anomalies: the reading checks run
+            // first and alone, so no archive, hard delete or arranged status moves what they walk and filter.
+            // Reading checks whose anomalies must be arranged by writes run again with the writing checks.
+            var read = Effects.Name(CheckEffect.Read);
+            run.Quiet = true;
+            var quiet = runner.Run(suite, settings.RuleFilter, settings.TestFilter, settings.Workers, settings.Seed, admit: t => Effects.Of(t) == read);
+            run.Quiet = false;
+            var deferred = run.Deferred.ToHashSet(StringComparer.Ordinal);
+            var writing = runner.Run(suite, settings.RuleFilter, settings.TestFilter, settings.Workers, settings.Seed, admit: t => Effects.Of(t) != read || deferred.Contains(t.FullName));
+            outcomes = [.. quiet.Where(o => !deferred.Contains(o.Id)), .. writing];
+        }
+        else
+        {
+            outcomes = runner.Run(suite, settings.RuleFilter, settings.TestFilter, settings.Workers, settings.Seed, settings.ReadOnly);
+        }
+
         if (outcomes.Count == 0)
         {
             throw new ConfigurationException(settings.RuleFilter.Count == 0 && settings.TestFilter.Count == 0

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using AnomaliesConformance.Core;
 using AnomaliesConformance.Core.Checks;
 using AnomaliesConformance.Core.Discovery;
@@ -16,8 +17,12 @@ namespace AnomaliesConformance.Runner;
 /// </summary>
 public static class Discover
 {
-    public const int MutableWanted = 6;
-    public const int SacrificialWanted = 8;
+    // Enough for the planner to give worlds of several anomalies to a few checks at once: mutable ones are put
+    // back after each check, so proposing more costs the deployment nothing.
+    public const int MutableWanted = 12;
+    public const int SacrificialWanted = 24;
+    public const int ShapesWanted = 2;
+    public const int TagsWanted = 8;
 
     /// <summary>What the read-only checks look for, in the order a draft covers them.</summary>
     public static IReadOnlyList<Want> ReadOnlyWants { get; } =
@@ -38,7 +43,14 @@ public static class Discover
 
     public sealed record Proposal(AnomalyTraits Anomaly, IReadOnlyList<string> Reasons);
 
-    public sealed record Draft(IReadOnlyList<Proposal> ReadOnly, IReadOnlyList<Proposal> Mutable, IReadOnlyList<Proposal> Sacrificial, IReadOnlyList<string> NotFound, int Surveyed);
+    public sealed record Draft(IReadOnlyList<Proposal> ReadOnly, IReadOnlyList<Proposal> Mutable, IReadOnlyList<Proposal> Sacrificial, IReadOnlyList<string> NotFound, int Surveyed)
+    {
+        /// <summary>Tag names seen on the target, most used first: checks put them on the anomalies they write.</summary>
+        public IReadOnlyList<string> Tags { get; init; } = [];
+
+        /// <summary>Integration ids seen on ticket links: checks link tickets through them on the anomalies they write.</summary>
+        public IReadOnlyList<long> Integrations { get; init; } = [];
+    }
 
     public static async Task<int> RunAsync(RunSettings settings, TextWriter console, Redactor redactor)
     {
@@ -118,9 +130,15 @@ public static class Discover
         var open = survey.Where(a => a.IsOpen && !used.Contains(a.Id))
             .OrderBy(a => a.TicketLinks ?? int.MaxValue).ThenBy(a => a.Comments ?? int.MaxValue).ThenBy(a => a.Id)
             .ToList();
-        var mutable = RoundRobin.Take(open, a => a.DatastoreId, MutableWanted);
+        // Mostly record anomalies (a spec's default type), and a few shape ones for the checks that ask for them.
+        List<AnomalyTraits> Spread(int count) =>
+        [
+            .. RoundRobin.Take(open.Where(a => !used.Contains(a.Id) && a.Type != "shape"), a => a.DatastoreId, count - ShapesWanted),
+            .. RoundRobin.Take(open.Where(a => !used.Contains(a.Id) && a.Type == "shape"), a => a.DatastoreId, ShapesWanted),
+        ];
+        var mutable = Spread(MutableWanted);
         used.UnionWith(mutable.Select(a => a.Id));
-        var sacrificial = RoundRobin.Take(open.Where(a => !used.Contains(a.Id)), a => a.DatastoreId, SacrificialWanted);
+        var sacrificial = Spread(SacrificialWanted);
         if (mutable.Count == 0)
         {
             notFound.Add("an open (Active or Acknowledged) anomaly to write to and put back");
@@ -131,7 +149,11 @@ public static class Discover
             [.. mutable.Select(a => new Proposal(a, [Describe(a), "open: written, then put back after each check"]))],
             [.. sacrificial.Select(a => new Proposal(a, [Describe(a), "open and little annotated: a check archives and hard-deletes it"]))],
             notFound,
-            survey.Count);
+            survey.Count)
+        {
+            Tags = [.. survey.SelectMany(a => a.TagNames).GroupBy(t => t, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(TagsWanted).Select(g => g.Key)],
+            Integrations = [.. survey.SelectMany(a => a.IntegrationIds).Distinct().Order()],
+        };
     }
 
     private static string Describe(AnomalyTraits a)
@@ -188,6 +210,9 @@ public static class Discover
         yaml.AppendLine("    # A sacrificial anomaly is archived and hard-deleted by the run: none is listed for you. Uncomment only");
         yaml.AppendLine("    # the ones you can lose.");
         Section(yaml, "sacrificial", draft.Sacrificial, commented: true);
+        yaml.AppendLine("  # Existing tag names and ticketing integrations that checks may put on the anomalies they write (put back after).");
+        yaml.AppendLine(CultureInfo.InvariantCulture, $"  tags: [{string.Join(", ", draft.Tags.Select(t => JsonSerializer.Serialize(t)))}]");
+        yaml.AppendLine(CultureInfo.InvariantCulture, $"  integrations: [{string.Join(", ", draft.Integrations)}]");
         if (draft.NotFound.Count > 0)
         {
             yaml.AppendLine("# Not found on the target (the checks that need these stay inconclusive):");

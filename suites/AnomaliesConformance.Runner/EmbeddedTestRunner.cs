@@ -19,7 +19,8 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgres
 {
     /// <param name="readOnly">Run only checks whose effect is read; the selected others are reported skipped, not run.</param>
     /// <param name="onlyTests">When given, only the tests with these full names run (the fault matrix's selection).</param>
-    public IReadOnlyList<TestOutcome> Run(Assembly suite, IReadOnlyList<string> ruleFilter, IReadOnlyList<string> testFilter, int workers, int seed, bool readOnly = false, IReadOnlySet<string>? onlyTests = null)
+    /// <param name="admit">When given, only the selected tests it admits run (a phase of a run); the others are not reported.</param>
+    public IReadOnlyList<TestOutcome> Run(Assembly suite, IReadOnlyList<string> ruleFilter, IReadOnlyList<string> testFilter, int workers, int seed, bool readOnly = false, IReadOnlySet<string>? onlyTests = null, Func<ITest, bool>? admit = null)
     {
         var runner = new NUnitTestAssemblyRunner(new DefaultTestAssemblyBuilder());
         runner.Load(suite, new Dictionary<string, object>
@@ -35,6 +36,11 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgres
             // Writes are listed, not silently dropped: the report shows what a full run would also check.
             outcomes.AddRange(Leaves(runner.LoadedTest!).Where(t => filter.Pass(t) && Effects.Of(t) != Effects.Name(CheckEffect.Read)).Select(NotRunInReadOnly));
             filter = new ReadEffectFilter(filter);
+        }
+
+        if (admit is not null)
+        {
+            filter = new AdmittedFilter(filter, admit);
         }
 
         progress.Begin(runner.CountTestCases(filter));
@@ -74,6 +80,14 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgres
             node.AddAttribute("name", Effects.PropertyName);
             return node;
         }
+    }
+
+    /// <summary>The test cases the selection passes and a phase admits.</summary>
+    private sealed class AdmittedFilter(TestFilter selection, Func<ITest, bool> admit) : TestFilter
+    {
+        public override bool Match(ITest test) => !test.IsSuite && selection.Pass(test) && admit(test);
+
+        public override TNode AddToXml(TNode parentNode, bool recursive) => parentNode.AddElement("and");
     }
 
     /// <summary>The test cases with these full names (a set: NUnit's own name filter compares one name at a time).</summary>

@@ -4,6 +4,7 @@ using AnomaliesConformance.Core.Http;
 using AnomaliesConformance.Core.Provisioning;
 using Microsoft.OpenApi.Models;
 using NUnit.Framework;
+using NUnit.Framework.Internal;
 
 namespace AnomaliesConformance.Core.Checks;
 
@@ -27,6 +28,7 @@ public sealed class ConformanceRun(
     private static ConformanceRun? lastInstalled;
 
     private readonly ConcurrentDictionary<string, Lazy<Task<object>>> shared = new(StringComparer.Ordinal);
+    private ManifestWorlds? worlds;
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> sharedUsers = new(StringComparer.Ordinal);
 
     /// <summary>True inside a run; false where the suite's tests are only discovered (the self-tests).</summary>
@@ -131,6 +133,25 @@ public sealed class ConformanceRun(
         }
     }
 
+    /// <summary>
+    /// True while a manifest run's reading checks run alone, before any check writes: a deployment's lists then
+    /// hold still while they are walked and filtered (a hard delete elsewhere would shift every page after it).
+    /// </summary>
+    public bool Quiet { get; set; }
+
+    private readonly ConcurrentDictionary<string, byte> deferred = new(StringComparer.Ordinal);
+
+    /// <summary>Checks of the quiet phase that needed writes to arrange their anomalies: they run again with the writing checks.</summary>
+    public IReadOnlyCollection<string> Deferred => [.. deferred.Keys];
+
+    /// <summary>Ends the current check for now: it runs again after the quiet phase, with the checks that write.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public void Defer(string why)
+    {
+        deferred.TryAdd(TestContext.CurrentContext.Test.FullName, 0);
+        Assert.Inconclusive("deferred to the writing phase: " + why);
+    }
+
     /// <summary>Ends the current check inconclusive, naming what the target or its profile did not give, and lists it for the report.</summary>
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     public void Missing(string what)
@@ -139,11 +160,28 @@ public sealed class ConformanceRun(
         Assert.Inconclusive("cannot be judged without " + what);
     }
 
+    /// <summary>
+    /// The check's world: provisioned, or in manifest mode given from existing anomalies by the planner when the
+    /// check declares it can run on them (<see cref="OnExistingDataAttribute"/>).
+    /// </summary>
     public async Task<World> ProvisionAsync(string testId, Action<WorldBuilder> describe, CancellationToken ct = default)
     {
-        RequireProvisioning();
         var builder = new WorldBuilder(RunPrefix, StableSeed.For(Settings.Seed, testId));
         describe(builder);
+        var test = TestExecutionContext.CurrentContext.CurrentTest;
+        if (Manifest is not null && ProvisioningUnavailable is null && OnExistingDataAttribute.IsDeclaredOn(test))
+        {
+            worlds ??= new ManifestWorlds(Manifest, Api, Cast);
+            var effect = Effects.Of(test) switch
+            {
+                "read" => CheckEffect.Read,
+                "reversible-write" => CheckEffect.ReversibleWrite,
+                _ => CheckEffect.Destructive,
+            };
+            return await worlds.RealizeAsync(this, testId, effect, builder, ct);
+        }
+
+        RequireProvisioning();
         var batch = builder.ToBatch(CastUserIds);
         batch["run"] = RunPrefix;
         return await Provisioning.BatchAsync(batch, builder.ToWorld, ct);

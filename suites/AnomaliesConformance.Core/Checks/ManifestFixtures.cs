@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using AnomaliesConformance.Core.Http;
+using AnomaliesConformance.Core.Discovery;
 using AnomaliesConformance.Core.Profiles;
 using AnomaliesConformance.Core.Provisioning;
 
@@ -21,30 +22,51 @@ public sealed class ManifestFixtures
     private readonly Actor admin;
     private readonly RunLedger? ledger;
     private readonly RunFindings findings;
-    private readonly IReadOnlyList<ProvisionedAnomaly> sacrificial;
-    private readonly ConcurrentQueue<ProvisionedAnomaly> freeMutable;
-    private readonly SemaphoreSlim mutableAvailable;
+    private readonly Lock gate = new();
+    private readonly List<AnomalyTraits> freeMutable;
+    private readonly List<AnomalyTraits> unusedSacrificial;
+    private readonly Dictionary<long, ProvisionedAnomaly> byId;
     private readonly ConcurrentDictionary<string, List<(ProvisionedAnomaly Anomaly, JsonObject Before)>> claims = new(StringComparer.Ordinal);
-    private int sacrificed = -1;
+    private TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ManifestFixtures(
-        ApiClient api, Actor admin, RunLedger? ledger, RunFindings findings,
-        IReadOnlyList<ProvisionedAnomaly> readOnly, IReadOnlyList<ProvisionedAnomaly> mutable, IReadOnlyList<ProvisionedAnomaly> sacrificial)
+        ApiClient api, Actor admin, RunLedger? ledger, RunFindings findings, FixtureManifest manifest,
+        IReadOnlyList<(ProvisionedAnomaly Anomaly, AnomalyTraits Traits)> readOnly,
+        IReadOnlyList<(ProvisionedAnomaly Anomaly, AnomalyTraits Traits)> mutable,
+        IReadOnlyList<(ProvisionedAnomaly Anomaly, AnomalyTraits Traits)> sacrificial)
     {
         this.api = api;
         this.admin = admin;
         this.ledger = ledger;
         this.findings = findings;
-        this.sacrificial = sacrificial;
-        ReadOnly = readOnly;
-        Mutable = mutable;
-        freeMutable = new ConcurrentQueue<ProvisionedAnomaly>(mutable);
-        mutableAvailable = new SemaphoreSlim(mutable.Count);
+        ReadOnly = [.. readOnly.Select(r => r.Anomaly)];
+        Mutable = [.. mutable.Select(m => m.Anomaly)];
+        ReadOnlyTraits = [.. readOnly.Select(r => r.Traits)];
+        MutableTraits = [.. mutable.Select(m => m.Traits)];
+        SacrificialTraits = [.. sacrificial.Select(s => s.Traits)];
+        freeMutable = [.. MutableTraits];
+        unusedSacrificial = [.. SacrificialTraits];
+        byId = readOnly.Concat(mutable).Concat(sacrificial).ToDictionary(a => a.Anomaly.Id, a => a.Anomaly);
+        Tags = manifest.Tags;
+        Integrations = manifest.Integrations;
     }
 
     public IReadOnlyList<ProvisionedAnomaly> ReadOnly { get; }
 
     public IReadOnlyList<ProvisionedAnomaly> Mutable { get; }
+
+    /// <summary>What each listed anomaly was when the run began (type, status, datastore), by purpose.</summary>
+    public IReadOnlyList<AnomalyTraits> ReadOnlyTraits { get; }
+
+    public IReadOnlyList<AnomalyTraits> MutableTraits { get; }
+
+    public IReadOnlyList<AnomalyTraits> SacrificialTraits { get; }
+
+    /// <summary>Existing tag names checks may put on the anomalies they write (fixtures.tags).</summary>
+    public IReadOnlyList<string> Tags { get; }
+
+    /// <summary>Existing integration ids checks may link tickets through (fixtures.integrations).</summary>
+    public IReadOnlyList<long> Integrations { get; }
 
     /// <summary>
     /// Reads every listed anomaly as the profile's admin before any check runs: an entry that is not there
@@ -52,72 +74,169 @@ public sealed class ManifestFixtures
     /// </summary>
     public static async Task<ManifestFixtures> ResolveAsync(FixtureManifest manifest, ApiClient api, Actor admin, RunLedger? ledger, RunFindings findings)
     {
-        async Task<List<ProvisionedAnomaly>> Resolve(FixturePurpose purpose)
+        async Task<List<(ProvisionedAnomaly, AnomalyTraits)>> Resolve(FixturePurpose purpose)
         {
-            var resolved = new List<ProvisionedAnomaly>();
+            var resolved = new List<(ProvisionedAnomaly, AnomalyTraits)>();
             foreach (var entry in manifest.Of(purpose))
             {
                 var response = await api.GetAsync(admin, $"/api/anomalies/{Uri.EscapeDataString(entry)}", purpose: ExchangePurpose.Verify);
-                if (response.Status != 200 || response.Json is not JsonObject anomaly || anomaly["id"] is not JsonValue idValue || !idValue.TryGetValue<long>(out var id))
+                if (response.Status != 200 || response.Json is not JsonObject anomaly || Representation.IntegerOf(anomaly["id"]) is not { } id)
                 {
                     throw new SetupException($"fixtures.anomalies.{FixtureManifest.Key(purpose)}: anomaly {entry} is not readable as the profile's admin (HTTP {response.Status})");
                 }
 
-                var status = anomaly["status"]?.GetValue<string>();
-                if (purpose == FixturePurpose.Mutable && !OpenStatuses.Contains(status))
+                var traits = TargetSurvey.TraitsOf(id, anomaly);
+                if (purpose == FixturePurpose.Mutable && !traits.IsOpen)
                 {
-                    throw new SetupException($"fixtures.anomalies.mutable: anomaly {entry} is {status}; a mutable anomaly must be Active or Acknowledged so its status can be put back");
+                    throw new SetupException($"fixtures.anomalies.mutable: anomaly {entry} is {traits.Status}; a mutable anomaly must be Active or Acknowledged so its status can be put back");
                 }
 
-                resolved.Add(new ProvisionedAnomaly(entry, id, anomaly["uuid"]?.GetValue<string>() ?? ""));
+                resolved.Add((new ProvisionedAnomaly(entry, id, traits.Uuid), traits));
             }
 
             return resolved;
         }
 
         return new ManifestFixtures(
-            api, admin, ledger, findings, await Resolve(FixturePurpose.ReadOnly), await Resolve(FixturePurpose.Mutable), await Resolve(FixturePurpose.Sacrificial));
+            api, admin, ledger, findings, manifest, await Resolve(FixturePurpose.ReadOnly), await Resolve(FixturePurpose.Mutable), await Resolve(FixturePurpose.Sacrificial));
     }
 
     /// <summary>
     /// A mutable anomaly for this check alone (waiting while other checks hold them all), with its restore
     /// point recorded; null when the manifest lists none.
     /// </summary>
-    public async Task<ProvisionedAnomaly?> ClaimMutableAsync(string testId, CancellationToken ct = default)
+    public async Task<ProvisionedAnomaly?> ClaimMutableAsync(string testId, CancellationToken ct = default) =>
+        (await ClaimMutableAsync(testId, [_ => true], ct))?[0];
+
+    /// <summary>
+    /// Mutable anomalies for this check alone, one for each want in order (from one datastore where the
+    /// manifest allows it), taken together so that two checks never each hold half of what the other waits for;
+    /// waits while other checks hold them. Null when the manifest's mutable anomalies could never satisfy the
+    /// wants. Each restore point is recorded before the check may write.
+    /// </summary>
+    public async Task<IReadOnlyList<ProvisionedAnomaly>?> ClaimMutableAsync(string testId, IReadOnlyList<Func<AnomalyTraits, bool>> wants, CancellationToken ct = default)
     {
-        if (Mutable.Count == 0)
+        if (Match(MutableTraits, wants) is null)
         {
             return null;
         }
 
-        await mutableAvailable.WaitAsync(ct);
-        freeMutable.TryDequeue(out var anomaly);
+        List<AnomalyTraits> picked;
+        while (true)
+        {
+            Task wait;
+            lock (gate)
+            {
+                if (Match(freeMutable, wants) is { } found)
+                {
+                    picked = found;
+                    freeMutable.RemoveAll(found.Contains);
+                    break;
+                }
+
+                wait = released.Task;
+            }
+
+            await wait.WaitAsync(ct);
+        }
+
+        var held = claims.GetOrAdd(testId, _ => []);
         try
         {
-            var before = await StateAsync(api, admin, anomaly!.Id);
-            ledger?.RestorePoint(testId, anomaly.Id, before);
-            claims.GetOrAdd(testId, _ => []).Add((anomaly, before));
-            return anomaly;
+            foreach (var traits in picked)
+            {
+                var anomaly = byId[traits.Id];
+                var before = await StateAsync(api, admin, anomaly.Id);
+                ledger?.RestorePoint(testId, anomaly.Id, before);
+                lock (held)
+                {
+                    held.Add((anomaly, before));
+                }
+            }
         }
         catch
         {
-            freeMutable.Enqueue(anomaly!);
-            mutableAvailable.Release();
+            // Nothing was written yet: what has a restore point is put back (a no-op) and freed by ReleaseAsync;
+            // the rest is freed here.
+            var recorded = held.Select(h => h.Anomaly.Id).ToHashSet();
+            Free(picked.Where(p => !recorded.Contains(p.Id)));
             throw;
         }
+
+        return [.. picked.Select(p => byId[p.Id])];
     }
 
     /// <summary>A sacrificial anomaly no other check gets; null when the manifest's are used up.</summary>
-    public ProvisionedAnomaly? ClaimSacrificial(string testId)
+    public ProvisionedAnomaly? ClaimSacrificial(string testId) => ClaimSacrificial(testId, [_ => true])?[0];
+
+    /// <summary>Sacrificial anomalies, one for each want (from one datastore where possible), that no other check gets; null when the unused ones cannot satisfy the wants.</summary>
+    public IReadOnlyList<ProvisionedAnomaly>? ClaimSacrificial(string testId, IReadOnlyList<Func<AnomalyTraits, bool>> wants)
     {
-        var index = Interlocked.Increment(ref sacrificed);
-        if (index >= sacrificial.Count)
+        List<AnomalyTraits> picked;
+        lock (gate)
         {
-            return null;
+            if (Match(unusedSacrificial, wants) is not { } found)
+            {
+                return null;
+            }
+
+            picked = found;
+            unusedSacrificial.RemoveAll(found.Contains);
         }
 
-        ledger?.Sacrificed(testId, sacrificial[index].Id);
-        return sacrificial[index];
+        foreach (var traits in picked)
+        {
+            ledger?.Sacrificed(testId, traits.Id);
+        }
+
+        return [.. picked.Select(p => byId[p.Id])];
+    }
+
+    /// <summary>Read-only anomalies, one for each want and all different (shared with other checks, never written); null when none fits.</summary>
+    public IReadOnlyList<ProvisionedAnomaly>? PickReadOnly(IReadOnlyList<Func<AnomalyTraits, bool>> wants) =>
+        Match(ReadOnlyTraits, wants)?.Select(p => byId[p.Id]).ToList();
+
+    /// <summary>
+    /// One distinct candidate for each want, in order: within one datastore when some datastore can give them
+    /// all (a world is one datastore when provisioned), else from any. Greedy: a want takes the first candidate
+    /// that fits, so specific wants are best listed first by the caller.
+    /// </summary>
+    private static List<AnomalyTraits>? Match(IReadOnlyList<AnomalyTraits> candidates, IReadOnlyList<Func<AnomalyTraits, bool>> wants)
+    {
+        static List<AnomalyTraits>? Greedy(IEnumerable<AnomalyTraits> pool, IReadOnlyList<Func<AnomalyTraits, bool>> wants)
+        {
+            var left = pool.ToList();
+            var picked = new List<AnomalyTraits>();
+            foreach (var want in wants)
+            {
+                var pick = left.FirstOrDefault(want);
+                if (pick is null)
+                {
+                    return null;
+                }
+
+                picked.Add(pick);
+                left.Remove(pick);
+            }
+
+            return picked;
+        }
+
+        return candidates.GroupBy(c => c.DatastoreId).Select(g => Greedy(g, wants)).FirstOrDefault(p => p is not null)
+            ?? Greedy(candidates, wants);
+    }
+
+    private void Free(IEnumerable<AnomalyTraits> anomalies)
+    {
+        TaskCompletionSource wake;
+        lock (gate)
+        {
+            freeMutable.AddRange(anomalies);
+            wake = released;
+            released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        wake.TrySetResult();
     }
 
     /// <summary>Puts back every mutable anomaly the check claimed, verifies it, records the outcome and frees it.</summary>
@@ -145,8 +264,7 @@ public sealed class ManifestFixtures
             }
             finally
             {
-                freeMutable.Enqueue(anomaly);
-                mutableAvailable.Release();
+                Free(MutableTraits.Where(t => t.Id == anomaly.Id));
             }
         }
     }

@@ -23,6 +23,7 @@ public sealed record AnomalyTraits
     public long? Fingerprint { get; init; }
     public int SharingFingerprint { get; init; }
     public int Tags { get; init; }
+    public IReadOnlyList<string> TagNames { get; init; } = [];
     public int Assignees { get; init; }
     public DateTimeOffset? Created { get; init; }
     public int? SourceRows { get; init; }
@@ -30,6 +31,7 @@ public sealed record AnomalyTraits
     public int? Comments { get; init; }
     public int? DeletedComments { get; init; }
     public int? TicketLinks { get; init; }
+    public IReadOnlyList<long> IntegrationIds { get; init; } = [];
 
     public bool IsOpen => Status is "Active" or "Acknowledged";
 
@@ -84,7 +86,7 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
             {
                 if (Representation.IntegerOf(item["id"]) is { } id && !found.ContainsKey(id))
                 {
-                    found[id] = FromListItem(id, item);
+                    found[id] = TraitsOf(id, item);
                     added++;
                 }
             }
@@ -113,6 +115,7 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
             Comments = commentItems?.Count(c => !Deleted(c)),
             DeletedComments = commentItems?.Count(Deleted),
             TicketLinks = linkItems?.Count,
+            IntegrationIds = [.. (linkItems ?? []).Select(l => Representation.IntegerOf(l?["integration_id"])).OfType<long>().Distinct()],
             SourceRows = rows?.Count,
             MaskedFields = recordBody?["masked_fields"] is JsonArray masked ? [.. masked.Select(m => m?.ToString() ?? "")] : null,
         };
@@ -120,7 +123,8 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
 
     private static bool Deleted(JsonNode? comment) => comment?["deleted"] is JsonValue v && v.TryGetValue<bool>(out var deleted) && deleted;
 
-    private static AnomalyTraits FromListItem(long id, JsonObject item) => new()
+    /// <summary>What one anomaly's own representation (a list item or its detail) says of it, read leniently.</summary>
+    public static AnomalyTraits TraitsOf(long id, JsonObject item) => new()
     {
         Id = id,
         Uuid = item["uuid"]?.ToString() ?? "",
@@ -131,6 +135,7 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
         FailedCheckFields = [.. (item["failed_checks"] as JsonArray ?? []).SelectMany(c => c?["fields"] as JsonArray ?? []).Select(f => f?.ToString() ?? "").Distinct()],
         Fingerprint = Representation.IntegerOf(item["fingerprint"]),
         Tags = (item["global_tags"] as JsonArray ?? item["tags"] as JsonArray)?.Count ?? 0,
+        TagNames = [.. (item["global_tags"] as JsonArray ?? item["tags"] as JsonArray ?? []).Select(t => t is JsonObject tag ? tag["name"]?.ToString() : t?.ToString()).OfType<string>()],
         Assignees = (item["assignees"] as JsonArray)?.Count ?? 0,
         Created = DateTimeOffset.TryParse(item["created"]?.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var created) ? created : null,
     };

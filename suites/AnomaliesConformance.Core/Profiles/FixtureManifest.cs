@@ -28,6 +28,12 @@ public sealed record FixtureManifest
     public IReadOnlyList<string> Mutable { get; init; } = [];
     public IReadOnlyList<string> Sacrificial { get; init; } = [];
 
+    /// <summary>Names in the target's tag catalogue that checks may put on the anomalies they write (and the run puts back).</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Ticketing integrations checks may link tickets through, on the anomalies they write (links are removed after).</summary>
+    public IReadOnlyList<long> Integrations { get; init; } = [];
+
     public IReadOnlyList<string> Of(FixturePurpose purpose) => purpose switch
     {
         FixturePurpose.ReadOnly => ReadOnly,

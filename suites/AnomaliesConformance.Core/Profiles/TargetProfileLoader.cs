@@ -88,7 +88,7 @@ public static class TargetProfileLoader
                     key = errors.Secret(fixtures, "provisioning_key", "fixtures.", environment, required: true);
                     break;
                 case "manifest":
-                    errors.RejectUnknown(fixtures, ["mode", "users", "anomalies"], "fixtures.");
+                    errors.RejectUnknown(fixtures, ["mode", "users", "anomalies", "tags", "integrations"], "fixtures.");
                     manifest = ReadManifest(fixtures, errors, environment);
                     break;
                 case null:
@@ -277,13 +277,60 @@ public static class TargetProfileLoader
             }
         }
 
+        var tags = new List<string>();
+        if (fixtures.Children.TryGetValue(new YamlScalarNode("tags"), out var tagsNode))
+        {
+            foreach (var item in Items(tagsNode, "fixtures.tags", "must be a list of tag names of the target's catalogue", errors))
+            {
+                var name = (item as YamlScalarNode)?.Value?.Trim() ?? "";
+                if (name.Length == 0 || tags.Contains(name, StringComparer.Ordinal))
+                {
+                    errors.Add(item, "fixtures.tags", name.Length == 0 ? "a tag name is empty" : $"'{name}' is listed twice");
+                }
+                else
+                {
+                    tags.Add(name);
+                }
+            }
+        }
+
+        var integrations = new List<long>();
+        if (fixtures.Children.TryGetValue(new YamlScalarNode("integrations"), out var integrationsNode))
+        {
+            foreach (var item in Items(integrationsNode, "fixtures.integrations", "must be a list of integration ids", errors))
+            {
+                var text = (item as YamlScalarNode)?.Value?.Trim() ?? "";
+                if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 && !integrations.Contains(id))
+                {
+                    integrations.Add(id);
+                }
+                else
+                {
+                    errors.Add(item, "fixtures.integrations", $"'{text}' is not a positive integration id, or is listed twice");
+                }
+            }
+        }
+
         return new FixtureManifest
         {
+            Tags = tags,
+            Integrations = integrations,
             Users = users,
             ReadOnly = lists[FixturePurpose.ReadOnly],
             Mutable = lists[FixturePurpose.Mutable],
             Sacrificial = lists[FixturePurpose.Sacrificial],
         };
+    }
+
+    private static IEnumerable<YamlNode> Items(YamlNode node, string field, string problem, ProfileErrors errors)
+    {
+        if (node is YamlSequenceNode sequence)
+        {
+            return sequence.Children;
+        }
+
+        errors.Add(node, field, problem);
+        return [];
     }
 
     /// <summary>Collects every problem of a profile, each with its line, so one run reports them all.</summary>

@@ -39,6 +39,21 @@ public sealed class WorldBuilder
 
     public string Prefix { get; }
 
+    /// <summary>The anomalies asked for, by key, in the order they were described: the world's requirements as data.</summary>
+    public IReadOnlyDictionary<string, AnomalySpec> Anomalies => anomalies;
+
+    /// <summary>Container keys of the world's datastore ("main" first).</summary>
+    public IReadOnlyList<string> ContainerKeys => containers;
+
+    /// <summary>Integration keys (ticketing systems) the world needs.</summary>
+    public IReadOnlyList<string> IntegrationKeys => integrations;
+
+    /// <summary>Short names of tags the world adds to the catalogue without putting them on an anomaly.</summary>
+    public IReadOnlyList<string> CatalogueTags => extraTags;
+
+    /// <summary>Team permissions that differ from a cast member's own on the world's datastore (null: none).</summary>
+    public IReadOnlyDictionary<string, string?> Grants => grantOverrides;
+
     public WorldBuilder Anomaly(string key, AnomalySpec? spec = null)
     {
         anomalies[key] = spec ?? new AnomalySpec();

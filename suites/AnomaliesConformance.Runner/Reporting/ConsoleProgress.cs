@@ -29,7 +29,8 @@ public sealed class ConsoleProgress(TextWriter console, bool interactive, Func<I
     {
         lock (gate)
         {
-            total = testCount;
+            // A manifest run runs its checks in two phases, each announced here.
+            total += testCount;
             if (interactive)
             {
                 Redraw();

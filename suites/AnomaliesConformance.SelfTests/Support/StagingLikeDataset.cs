@@ -16,6 +16,7 @@ public static class StagingLikeDataset
     public const int AnomaliesPerDatastore = 75;
     private static readonly string[] Statuses = ["Active", "Active", "Active", "Acknowledged", "Acknowledged", "Resolved", "Duplicate", "Invalid", "Discarded"];
     private static readonly string[] Fields = ["customer_id", "email", "order_total", "ship_date", "country"];
+    private static readonly string[] TagCatalogue = ["High", "Low", "Customer-Impact", "PII", "Finance", "Ops", "Nightly", "Legacy"];
 
     public static JsonObject Batch(int seed)
     {
@@ -38,6 +39,8 @@ public static class StagingLikeDataset
             .SelectMany(m => Enumerable.Range(1, Datastores).Select(d => (JsonNode?)new JsonObject { ["user"] = m.Label, ["datastore"] = $"ds{d}", ["permission"] = m.TeamPermission }))
             .ToArray();
         var anomalies = new List<JsonNode?>();
+        // Tags drawn apart, so adding them left every other trait of the data set as it was.
+        var tagging = new Bogus.Randomizer(seed + 1);
         long previousFingerprint = 0;
         for (var d = 1; d <= Datastores; d++)
         {
@@ -60,6 +63,7 @@ public static class StagingLikeDataset
                     ["description"] = faker.Hacker.Phrase(),
                     ["created"] = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(-random.Int(0, 60 * 24 * 90)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
                     ["fingerprint"] = fingerprint,
+                    ["tags"] = new JsonArray([.. (tagging.Bool(0.3f) ? tagging.ArrayElements(TagCatalogue, tagging.Int(1, 2)) : []).Select(t => (JsonNode?)t)]),
                     ["failed_checks"] = new JsonArray(new JsonObject
                     {
                         ["id"] = random.Long(1_000, 9_000_000),
@@ -100,6 +104,7 @@ public static class StagingLikeDataset
             ["users"] = new JsonArray(users),
             ["datastores"] = new JsonArray(datastores),
             ["grants"] = new JsonArray(grants),
+            ["tags"] = new JsonArray([.. TagCatalogue.Select(t => (JsonNode?)t)]),
             ["integrations"] = new JsonArray(new JsonObject { ["key"] = "jira", ["name"] = "Jira", ["kind"] = "jira" }),
             ["anomalies"] = new JsonArray([.. anomalies]),
         };

@@ -11,6 +11,7 @@ using AnomaliesConformance.Core.Checks;
 namespace AnomaliesConformance.Suite.Scenarios;
 
 /// <summary>The anomaly object every read emits: its fields, their types and values (the page's Anomaly schema).</summary>
+[OnExistingData]
 [Effect(CheckEffect.Read)]
 public sealed class AnomalyShapeTests : ConformanceTest
 {

@@ -11,6 +11,7 @@ namespace AnomaliesConformance.Suite.Scenarios;
 /// Archiving through DELETE (archive=true). Every DELETE states archive=true except the one about its
 /// default, and the archive steps of other scenarios accept any 2xx: the exact code is ARCHIVE-DELETE-NO-CONTENT's.
 /// </summary>
+[OnExistingData]
 [Effect(CheckEffect.Destructive)]
 public sealed class ArchiveTests : ConformanceTest
 {

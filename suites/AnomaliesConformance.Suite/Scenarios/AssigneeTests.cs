@@ -11,6 +11,7 @@ namespace AnomaliesConformance.Suite.Scenarios;
 /// overlapping, a subset, a superset, disjoint, empty), so a server that appends, ignores removals or
 /// toggles is caught by the rule about that relation.
 /// </summary>
+[OnExistingData]
 [Effect(CheckEffect.ReversibleWrite)]
 public sealed class AssigneeTests : ConformanceTest
 {

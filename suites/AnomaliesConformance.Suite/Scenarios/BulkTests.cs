@@ -10,6 +10,7 @@ using AnomaliesConformance.Core.Checks;
 namespace AnomaliesConformance.Suite.Scenarios;
 
 /// <summary>PATCH and DELETE on /api/anomalies: many entries, all or nothing.</summary>
+[OnExistingData]
 [Effect(CheckEffect.Destructive)]
 public sealed class BulkTests : ConformanceTest
 {

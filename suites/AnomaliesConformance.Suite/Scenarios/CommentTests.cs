@@ -8,6 +8,7 @@ using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 
+[OnExistingData]
 [Effect(CheckEffect.Read)]
 public sealed class CommentTests : ConformanceTest
 {

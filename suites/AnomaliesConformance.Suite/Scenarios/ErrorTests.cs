@@ -11,6 +11,7 @@ using AnomaliesConformance.Core.Checks;
 namespace AnomaliesConformance.Suite.Scenarios;
 
 /// <summary>The error answers every endpoint shares: codes, the detail body, and the order faults are judged in.</summary>
+[OnExistingData]
 [Effect(CheckEffect.Destructive)]
 public sealed class ErrorTests : ConformanceTest
 {

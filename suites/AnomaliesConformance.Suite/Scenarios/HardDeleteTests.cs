@@ -9,6 +9,7 @@ using AnomaliesConformance.Core.Checks;
 namespace AnomaliesConformance.Suite.Scenarios;
 
 /// <summary>Hard delete (archive=false): only of archived anomalies, for good, with everything under them.</summary>
+[OnExistingData]
 [Effect(CheckEffect.Destructive)]
 public sealed class HardDeleteTests : ConformanceTest
 {

@@ -8,6 +8,7 @@ using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 
+[OnExistingData]
 [Effect(CheckEffect.ReversibleWrite)]
 public sealed class PermissionTests : ConformanceTest
 {

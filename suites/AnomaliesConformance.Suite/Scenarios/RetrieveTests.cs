@@ -7,6 +7,7 @@ using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 
+[OnExistingData]
 [Effect(CheckEffect.Read)]
 public sealed class RetrieveTests : ConformanceTest
 {

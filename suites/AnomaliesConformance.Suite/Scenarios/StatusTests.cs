@@ -6,6 +6,7 @@ using AnomaliesConformance.Core.Checks;
 namespace AnomaliesConformance.Suite.Scenarios;
 
 /// <summary>The open-state lifecycle through PUT and PATCH; archiving goes through DELETE (ArchiveTests).</summary>
+[OnExistingData]
 [Effect(CheckEffect.ReversibleWrite)]
 public sealed class StatusTests : ConformanceTest
 {

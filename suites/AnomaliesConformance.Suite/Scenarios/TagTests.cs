@@ -9,6 +9,7 @@ using AnomaliesConformance.Core.Checks;
 namespace AnomaliesConformance.Suite.Scenarios;
 
 /// <summary>tags is replace-only, written by name from the tag catalogue and read back in global_tags.</summary>
+[OnExistingData]
 [Effect(CheckEffect.ReversibleWrite)]
 public sealed class TagTests : ConformanceTest
 {

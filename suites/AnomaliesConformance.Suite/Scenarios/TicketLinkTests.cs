@@ -14,6 +14,7 @@ namespace AnomaliesConformance.Suite.Scenarios;
 /// link records, not what a create answers: the MUST checks read links from their anomaly's list, and the
 /// create answer (201 with the link) is TICKET-LINK-CREATE-ANSWER's.
 /// </summary>
+[OnExistingData]
 [Effect(CheckEffect.ReversibleWrite)]
 public sealed class TicketLinkTests : ConformanceTest
 {

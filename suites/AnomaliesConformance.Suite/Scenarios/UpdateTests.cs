@@ -9,6 +9,7 @@ using AnomaliesConformance.Core.Checks;
 namespace AnomaliesConformance.Suite.Scenarios;
 
 /// <summary>Partial updates through PUT and PATCH: only the fields sent change.</summary>
+[OnExistingData]
 [Effect(CheckEffect.ReversibleWrite)]
 public sealed class UpdateTests : ConformanceTest
 {
