@@ -47,7 +47,8 @@ public sealed class StagingDiscoveryTests
         readOnly.Concat(mutable).Concat(sacrificial).Should().OnlyHaveUniqueItems("an anomaly has one purpose");
         draft.Should().NotContain(staging.Environment["ANOMALIES_TOKEN_ADMIN"], "a draft names token variables, never a token");
 
-        var profile = await staging.CompleteAsync(draftPath);
+        var (profile, moreSacrificial) = await staging.CompleteAsync(draftPath);
+        sacrificial.AddRange(moreSacrificial);
         var output = Path.Combine(folder, "run");
 
         var run = await ChildProcess.RunAsync("dotnet", [Repository.RunnerDll, "--profile", profile, "--seed", "4242", "--out", output], TimeSpan.FromMinutes(5), staging.Environment);
@@ -86,7 +87,7 @@ public sealed class StagingDiscoveryTests
         (await staging.DiscoverAsync(draftPath)).ExitCode.Should().Be(0);
         var output = Path.Combine(folder, "run");
 
-        var run = await ChildProcess.RunAsync("dotnet", [Repository.RunnerDll, "--profile", await staging.CompleteAsync(draftPath), "--seed", "4242", "--out", output, "--rule", rule], TimeSpan.FromMinutes(5), staging.Environment);
+        var run = await ChildProcess.RunAsync("dotnet", [Repository.RunnerDll, "--profile", (await staging.CompleteAsync(draftPath)).Profile, "--seed", "4242", "--out", output, "--rule", rule], TimeSpan.FromMinutes(5), staging.Environment);
 
         ResultsFile.Load(output).Document["rules"]!.AsArray()
             .Where(r => r!["verdict"]!.GetValue<string>() == "failed")
@@ -158,14 +159,43 @@ public sealed class StagingDiscoveryTests
             return await ChildProcess.RunAsync("dotnet", [Repository.RunnerDll, "--profile", adminOnly, "--discover", draftPath], TimeSpan.FromMinutes(3), Environment);
         }
 
-        /// <summary>What the user does with the draft: the users' ids (their token variables are set), and the sacrificial proposals accepted.</summary>
-        public async Task<string> CompleteAsync(string draftPath)
+        /// <summary>
+        /// What the user does with the draft: the users' ids (their token variables are set), the sacrificial
+        /// proposals accepted, and more open anomalies they can lose listed beside them (a staging deployment
+        /// refilled by its nightly scans), so every destructive check gets one. Answers the ones added.
+        /// </summary>
+        public async Task<(string Profile, List<long> AddedSacrificial)> CompleteAsync(string draftPath)
         {
             var completed = Regex.Replace(await File.ReadAllTextAsync(draftPath), @"(?m)^    # ([a-z-]+): \{id: USER_ID,", m => $"    {m.Groups[1].Value}: {{id: {UserIds[m.Groups[1].Value]},");
             completed = Regex.Replace(completed, @"(?m)^    # (sacrificial:|  - \d+)", "    $1");
+            var listed = Regex.Matches(completed, @"(?m)^      - (\d+)").Select(m => long.Parse(m.Groups[1].Value)).ToHashSet();
+            // Distinct: a target whose pages overlap (a fault under test) lists some twice.
+            var added = (await OpenAnomalyIdsAsync()).Distinct().Where(id => !listed.Contains(id)).Take(MoreSacrificial).ToList();
+            completed = Regex.Replace(completed, @"(?m)^    sacrificial:[ ]*\n", m => m.Value + string.Concat(added.Select(id => $"      - {id}   # added by hand\n")));
             var profile = Path.Combine(Path.GetDirectoryName(draftPath)!, "profile.yaml");
             await File.WriteAllTextAsync(profile, completed);
-            return profile;
+            return (profile, added);
+        }
+
+        private const int MoreSacrificial = 140;
+
+        private async Task<List<long>> OpenAnomalyIdsAsync()
+        {
+            var ids = new List<long>();
+            foreach (var status in new[] { "Active", "Acknowledged" })
+            {
+                for (var page = 1; ; page++)
+                {
+                    var items = JsonNode.Parse(await admin.GetStringAsync($"/api/anomalies?status={status}&sort_id=asc&size=100&page={page}"))!["items"]!.AsArray();
+                    ids.AddRange(items.Select(i => i!["id"]!.GetValue<long>()));
+                    if (items.Count < 100)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            return ids;
         }
 
         /// <summary>Every anomaly an Admin can read, archived ones included, in what a run could change on it.</summary>

@@ -7,6 +7,7 @@ using AnomaliesConformance.Core.Checks;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 
+[OnExistingData]
 public sealed class AuthenticationTests : EndpointCallTest
 {
     private static readonly Actor[] BadTokens =
@@ -22,9 +23,8 @@ public sealed class AuthenticationTests : EndpointCallTest
     [Rule("AUTH-BEARER-REQUIRED")]
     public async Task A_bad_bearer_token_is_refused_and_changes_nothing(string callKey)
     {
-        var world = await EndpointWorld.GetAsync();
         var call = EndpointCalls.Find(callKey)!;
-        var target = world.TargetFor(call, EndpointWorld.BadTokenCaller);
+        var target = await EndpointWorld.TargetAsync(call, EndpointWorld.BadTokenCaller);
         var before = call.Writes ? await WriteStateAsync(call, target) : null;
 
         foreach (var stranger in BadTokens)
@@ -43,10 +43,10 @@ public sealed class AuthenticationTests : EndpointCallTest
     [Rule("AUTH-BAD-TOKEN-401")]
     public async Task A_bad_bearer_token_is_answered_401(string callKey)
     {
-        var world = await EndpointWorld.GetAsync();
         var call = EndpointCalls.Find(callKey)!;
+        var target = await EndpointWorld.TargetAsync(call, EndpointWorld.BadTokenCaller);
 
-        var response = await SendAsync(BadTokens[0], call, world.TargetFor(call, EndpointWorld.BadTokenCaller));
+        var response = await SendAsync(BadTokens[0], call, target);
 
         ResponseAssertions.Precondition(IsRefusal(response), "the unknown token being refused", "AUTH-BEARER-REQUIRED", response);
         response.ShouldHaveStatus(401, "for a token the target never issued (an invalid token, RFC 6750)");
@@ -56,12 +56,12 @@ public sealed class AuthenticationTests : EndpointCallTest
     [Rule("AUTH-MISSING-TOKEN")]
     public async Task A_request_without_authorization_header_is_answered_401(string callKey)
     {
-        var world = await EndpointWorld.GetAsync();
         var call = EndpointCalls.Find(callKey)!;
+        var target = await EndpointWorld.TargetAsync(call, EndpointWorld.NoTokenCaller);
         // A profile may declare 403 for a missing header (rules.yaml, profile_key missing_token_status).
         var expected = Run.Expectation("missing_token_status") == "403" ? 403 : 401;
 
-        var response = await SendAsync(Actor.Anonymous, call, world.TargetFor(call, EndpointWorld.NoTokenCaller));
+        var response = await SendAsync(Actor.Anonymous, call, target);
 
         response.ShouldHaveStatus(expected, "when no Authorization header is sent");
     }

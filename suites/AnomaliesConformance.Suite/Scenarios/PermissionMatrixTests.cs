@@ -11,6 +11,7 @@ namespace AnomaliesConformance.Suite.Scenarios;
 /// specs/permissions.yaml as checks: one per endpoint and cast member, each tagged with the rule its cell
 /// enforces. Every cell is recorded (expected beside observed) for the report's permission matrix.
 /// </summary>
+[OnExistingData]
 public sealed class PermissionMatrixTests : EndpointCallTest
 {
     /// <summary>The target profile's matrix (permission_matrix), else the run's specs folder's, else the repository's.</summary>
@@ -43,9 +44,8 @@ public sealed class PermissionMatrixTests : EndpointCallTest
     [TestCaseSource(nameof(Cells))]
     public async Task Each_cast_member_is_allowed_or_denied_as_the_matrix_says(string callKey, string endpoint, string role, bool allowed)
     {
-        var world = await EndpointWorld.GetAsync();
         var call = EndpointCalls.Find(callKey)!;
-        var target = world.TargetFor(call, role);
+        var target = await EndpointWorld.TargetAsync(call, role);
         var actor = As(role);
         var before = call.Writes && !allowed ? await WriteStateAsync(call, target) : null;
 

@@ -80,8 +80,9 @@ public sealed class TicketLinkTests : ConformanceTest
             JsonDiff.FirstDifference(value, Read.Required(link, field, "the listed link")).Should().BeNull("the listed link holds the {0} sent: {1}", field, link.ToJsonString());
         }
 
+        // Only the link made here is looked for: an existing anomaly may hold links of its own.
         var onB = (await TicketLinksAsync(As("member-viewer"), world["b"].Id)).ShouldSucceed("listing anomaly b's links");
-        onB.Links().Should().BeEmpty("another anomaly of the same datastore does not list it ({0}): {1}", created.Summary, onB);
+        onB.Links().Select(Read.LinkId).Should().NotContain(Read.LinkId(link), "another anomaly of the same datastore does not list it ({0}): {1}", created.Summary, onB);
     }
 
     [TestCase("integration_id")]
@@ -94,11 +95,12 @@ public sealed class TicketLinkTests : ConformanceTest
         var world = await LinkWorldAsync();
         var body = JsonNode.Parse(Body(world))!.AsObject();
         body.Remove(missing);
+        var before = await LinkIdsAsync(world["a"]);
 
         // Which refusal code is ERRORS-INVALID-INPUT-422's.
         (await CreateLinkAsync(Manager, world["a"].Id, body.ToJsonString())).ShouldBeRefused($"for a link without {missing}");
 
-        (await LinkIdsAsync(world["a"])).Should().BeEmpty("the rejected link was not created");
+        (await LinkIdsAsync(world["a"])).Should().Equal(before, "the rejected link was not created");
     }
 
     [Test]
@@ -106,11 +108,12 @@ public sealed class TicketLinkTests : ConformanceTest
     public async Task A_link_to_an_integration_that_does_not_exist_is_rejected_and_creates_nothing()
     {
         var world = await LinkWorldAsync();
+        var before = await LinkIdsAsync(world["a"]);
 
         (await CreateLinkAsync(Manager, world["a"].Id, """{"integration_id": 8999999999, "ticket_id": "sys-1", "ticket_number": "INC1", "status": "New"}"""))
             .ShouldHaveStatus(422, "for integration_id 8999999999, which names no integration").ShouldHaveDetail();
 
-        (await LinkIdsAsync(world["a"])).Should().BeEmpty("the rejected link was not created");
+        (await LinkIdsAsync(world["a"])).Should().Equal(before, "the rejected link was not created");
     }
 
     [Test]

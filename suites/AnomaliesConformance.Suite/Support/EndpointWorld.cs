@@ -30,15 +30,52 @@ public sealed class EndpointWorld
 
     public World World { get; }
 
-    public static Task<EndpointWorld> GetAsync()
+    /// <summary>
+    /// What <paramref name="caller"/>'s <paramref name="call"/> acts on: in the run's shared endpoint world, or in
+    /// manifest mode a read-only anomaly for a read and, for a write, an anomaly the planner gives this check
+    /// alone (mutable, or sacrificial for an archive or hard delete). The manifest's users hold their cast
+    /// label's team permission on the datastores of its anomalies (specs/profile.md), as the world's would.
+    /// </summary>
+    public static async Task<EndpointTarget> TargetAsync(EndpointCall call, string caller)
     {
         var run = ConformanceRun.Current;
-        if (run.Manifest is not null)
+        if (run.Manifest is not { } manifest)
         {
-            run.Missing("provisioning extension: the permission and token checks act on a datastore that grants each cast member its permission");
+            return (await run.SharedAsync(Scope, () => CreateAsync(run))).TargetFor(call, caller);
         }
 
-        return run.SharedAsync(Scope, () => CreateAsync(run));
+        if (!call.Writes)
+        {
+            if (manifest.ReadOnly.Count == 0)
+            {
+                run.Missing("a read-only anomaly (fixtures.anomalies.read_only)");
+            }
+
+            var shared = manifest.ReadOnly[0] with { Key = SharedKey };
+            return new EndpointTarget(
+                new World
+                {
+                    Prefix = run.RunPrefix,
+                    DatastoreId = manifest.ReadOnlyTraits[0].DatastoreId ?? 0,
+                    Containers = new Dictionary<string, long>(),
+                    Anomalies = new Dictionary<string, ProvisionedAnomaly> { [SharedKey] = shared },
+                    Integrations = new Dictionary<string, long>(),
+                    Specs = new Dictionary<string, AnomalySpec>(),
+                },
+                shared,
+                null);
+        }
+
+        var own = await run.ProvisionAsync(NUnit.Framework.TestContext.CurrentContext.Test.FullName, b =>
+        {
+            b.Anomaly("own", new AnomalySpec { Status = call.Target == CallTarget.OwnArchivedAnomaly ? "Resolved" : "Active" });
+            if (call.TouchesTicketLinks)
+            {
+                b.Integration(Integration);
+            }
+        });
+        var link = call.Target == CallTarget.OwnLinkedAnomaly ? await CreateLinkAsync(run, own, "own") : (long?)null;
+        return new EndpointTarget(own, own["own"], link);
     }
 
     public EndpointTarget TargetFor(EndpointCall call, string caller)
@@ -79,18 +116,20 @@ public sealed class EndpointWorld
         var linked = EndpointCalls.All.Where(c => c.Target == CallTarget.OwnLinkedAnomaly && !run.Settings.ReadOnly)
             .SelectMany(c => callers.Select(caller => Key(c, caller)))
             .ToList();
-        var manager = run.Cast["manager-author"];
-        var created = await Task.WhenAll(linked.Select(async key =>
-        {
-            var response = await run.Api.SendAsync(
-                manager, HttpMethod.Post, $"/api/anomalies/{world[key].Id}/ticket-links", EndpointCalls.TicketLinkBody(world, "INC-SETUP"), purpose: ExchangePurpose.Provision);
-            if (response.Status is < 200 or > 299 || response.Json["id"]?.GetValue<long>() is not { } id)
-            {
-                throw new TargetErrorException($"creating the ticket link the matrix deletes answered {response.Status}: {response.Body}", response.Exchange);
-            }
-
-            return (key, id);
-        }));
+        var created = await Task.WhenAll(linked.Select(async key => (key, id: await CreateLinkAsync(run, world, key))));
         return new EndpointWorld(world, created.ToDictionary(c => c.key, c => c.id));
+    }
+
+    /// <summary>The ticket link a link-deleting call deletes, made by a Manager as set-up.</summary>
+    private static async Task<long> CreateLinkAsync(ConformanceRun run, World world, string key)
+    {
+        var response = await run.Api.SendAsync(
+            run.Actor("manager-author"), HttpMethod.Post, $"/api/anomalies/{world[key].Id}/ticket-links", EndpointCalls.TicketLinkBody(world, "INC-SETUP"), purpose: ExchangePurpose.Provision);
+        if (response.Status is < 200 or > 299 || Representation.IntegerOf(response.JsonOrNull()?["id"]) is not { } id)
+        {
+            throw new TargetErrorException($"creating the ticket link the matrix deletes answered {response.Status}: {response.Body}", response.Exchange);
+        }
+
+        return id;
     }
 }
