@@ -178,7 +178,7 @@ public sealed class ConformanceRun(
                 "reversible-write" => CheckEffect.ReversibleWrite,
                 _ => CheckEffect.Destructive,
             };
-            return await worlds.RealizeAsync(this, testId, effect, builder, ct);
+            return await worlds.RealizeAsync(this, effect, builder, ct);
         }
 
         RequireProvisioning();

@@ -31,8 +31,13 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
 
     private Actor Admin => cast["admin"];
 
-    public async Task<World> RealizeAsync(ConformanceRun run, string testId, CheckEffect effect, WorldBuilder spec, CancellationToken ct = default)
+    /// <remarks>
+    /// The anomalies are claimed for the running test (its full name, which its tear-down releases), whatever
+    /// name the world was described under.
+    /// </remarks>
+    public async Task<World> RealizeAsync(ConformanceRun run, CheckEffect effect, WorldBuilder spec, CancellationToken ct = default)
     {
+        var testId = NUnit.Framework.TestContext.CurrentContext.Test.FullName;
         if (Unarrangeable(spec) is { } lacking)
         {
             run.Missing(lacking);

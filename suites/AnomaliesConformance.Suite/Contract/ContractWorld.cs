@@ -54,6 +54,41 @@ public sealed class ContractWorld
         }
     }
 
+    /// <summary>
+    /// This world for one write case of a manifest run: its anomaly is one the planner gives it alone (mutable, or
+    /// sacrificial for a delete), with an existing tag for an update and an existing integration for a ticket
+    /// link. Every address of the case is that anomaly, the shared read one's included, so a case that writes
+    /// first (a history collection) never writes to a read-only anomaly.
+    /// </summary>
+    public async Task<ContractWorld> OnAnomalyOfItsOwnAsync(ContractCase contractCase, ContractOperation operation)
+    {
+        var linksTickets = operation.Path.Contains("ticket-links", StringComparison.Ordinal);
+        var updates = operation.Method == HttpMethod.Put || operation.Method == HttpMethod.Patch;
+        var mine = await ConformanceRun.Current.ProvisionAsync(contractCase.Name, b =>
+        {
+            b.Anomaly("own");
+            if (updates)
+            {
+                b.Tag("High");
+            }
+
+            if (linksTickets)
+            {
+                b.Integration("jira");
+            }
+        });
+        return new ContractWorld(new Dictionary<string, ProvisionedAnomaly>(StringComparer.Ordinal) { [contractCase.Name] = mine["own"] })
+        {
+            Caller = Caller,
+            Provisioned = true,
+            Unusable = Unusable,
+            ReadAnomaly = mine["own"],
+            ViewerUserId = ViewerUserId,
+            IntegrationId = linksTickets ? mine.Integrations["jira"] : null,
+            WritesTag = updates ? mine.Tag("High") : null,
+        };
+    }
+
     /// <summary>The anomaly a case addresses: its own, or the shared read-only one.</summary>
     public ProvisionedAnomaly? AnomalyFor(ContractCase contractCase) =>
         contractCase.OwnAnomaly && own.TryGetValue(contractCase.Name, out var mine) ? mine : ReadAnomaly;
