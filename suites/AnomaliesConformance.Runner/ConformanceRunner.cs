@@ -123,7 +123,7 @@ public static class ConformanceRunner
             cleanup = secondChanceCleanup;
         }
 
-        var unrestored = ReportRestoresAndMissingFixtures(fixtures, console);
+        var unrestored = ReportRestoresAndMissingFixtures(fixtures, outcomes, console);
         recorder.Flush();
         if (coverage is not null)
         {
@@ -249,7 +249,7 @@ public static class ConformanceRunner
     }
 
     /// <summary>Says whether the manifest's anomalies were put back, and which fixtures were missing; answers the restores not verified.</summary>
-    private static List<RestoreCheck> ReportRestoresAndMissingFixtures(Fixtures fixtures, TextWriter console)
+    private static List<RestoreCheck> ReportRestoresAndMissingFixtures(Fixtures fixtures, IReadOnlyList<TestOutcome> outcomes, TextWriter console)
     {
         var findings = fixtures.Findings;
         var unrestored = findings.Restores.Where(r => !r.Verified).ToList();
@@ -262,8 +262,12 @@ public static class ConformanceRunner
 
         if (findings.MissingFixtures.Count > 0)
         {
-            console.WriteLine($"Inconclusive for lack of fixtures: {findings.MissingFixtures.Count} checks; missing "
-                + string.Join(", ", findings.MissingFixtures.GroupBy(m => m.Missing).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} ({g.Count()})")));
+            var lines = MissingFixtureSummary.Of(findings.MissingFixtures, outcomes);
+            console.WriteLine($"Inconclusive for lack of fixtures: {findings.MissingFixtures.Count} checks, {lines.Count} fixture(s) missing:");
+            foreach (var line in lines)
+            {
+                console.WriteLine("  - " + MissingFixtureSummary.Describe(line));
+            }
         }
 
         return unrestored;

@@ -59,7 +59,13 @@ public sealed class StagingDiscoveryTests
         rules.Should().NotContain("failed", "the reference server is faithful: {0}", run);
         var judged = rules.Count(v => v == "passed");
         TestContext.Progress.WriteLine($"staging manifest run: {judged} of {rules.Count} rules judged ({readOnly.Count} read-only, {mutable.Count} mutable, {sacrificial.Count} sacrificial anomalies)");
-        judged.Should().BeGreaterThan(0);
+        // The planner's floor, below the 93 measured when it landed (which checks get the sacrificial anomalies
+        // depends a little on the order they run in): a regression here is a check that stopped running on
+        // existing data.
+        judged.Should().BeGreaterThanOrEqualTo(88, "the checks that declare they run on existing data are given anomalies: {0}", run);
+        var summary = results["missing_fixture_summary"]!.AsArray().Select(l => l!["missing"]!.GetValue<string>()).ToList();
+        summary.Should().OnlyHaveUniqueItems("each missing fixture is reported once, with the checks it blocks");
+        run.StandardOutput.Should().Contain("fixture(s) missing:").And.Contain("more rule(s) would be judged");
 
         var after = await staging.EveryAnomalyAsync();
         after.Where(a => !sacrificial.Contains(a.Key)).ToDictionary().Should().BeEquivalentTo(
@@ -74,12 +80,24 @@ public sealed class StagingDiscoveryTests
     }
 
     /// <summary>
-    /// On a deployment larger than a page, the list checks still fail for the deviations servers make: the
-    /// checks read a page of 100 that is not every anomaly, and walk 300 in pages sized to end within 50.
+    /// On existing data, a check fails its rule for the deviation a provisioning run catches. The list checks
+    /// read a page of 100 that is not every anomaly and walk 400 in pages sized to end within 50; the others run
+    /// on anomalies the planner found or arranged (mutable ones put back, sacrificial ones destroyed), the
+    /// permission matrix and the contract's write cases included.
     /// </summary>
     [TestCase("list-status-first-value-only", "LIST-FILTER-STATUS")]
     [TestCase("page-offset-overlaps", "PAGINATION-WALK")]
-    public async Task On_staging_data_a_list_check_fails_its_rule_when_the_target_breaks_it(string fault, string rule)
+    [TestCase("tags-append", "TAGS-REPLACE")]
+    [TestCase("assignees-append", "ASSIGNEES-REPLACE")]
+    [TestCase("put-clears-omitted-description", "UPDATE-OMITTED-UNTOUCHED")]
+    [TestCase("archive-status-ignored", "ARCHIVE-SETS-STATUS")]
+    [TestCase("hard-delete-soft-only", "HARD-DELETE-REMOVES")]
+    [TestCase("bulk-partial-apply", "BULK-ATOMIC")]
+    [TestCase("viewer-can-write", "PERM-WRITE-AUTHOR")]
+    [TestCase("unknown-token-accepted", "AUTH-BEARER-REQUIRED")]
+    [TestCase("ticket-link-delete-removes-all", "TICKET-LINK-DELETE-ONLY-THAT")]
+    [TestCase("contract-undocumented-status", "CONTRACT-DOCUMENTED-STATUS")]
+    public async Task On_staging_data_a_check_fails_its_rule_when_the_target_breaks_it(string fault, string rule)
     {
         await using var staging = await StagingTarget.StartAsync([fault]);
         var folder = TempDirectory.Create("staging-fault-" + fault);
@@ -92,7 +110,7 @@ public sealed class StagingDiscoveryTests
         ResultsFile.Load(output).Document["rules"]!.AsArray()
             .Where(r => r!["verdict"]!.GetValue<string>() == "failed")
             .Select(r => r!["id"]!.GetValue<string>())
-            .Should().Equal([rule], "fault {0} is seen on 300 existing anomalies: {1}", fault, run);
+            .Should().Equal([rule], "fault {0} is seen on 400 existing anomalies: {1}", fault, run);
     }
 
     /// <summary>The ids listed under a section of the draft; a commented section ("# sacrificial") has commented items.</summary>
@@ -177,7 +195,7 @@ public sealed class StagingDiscoveryTests
             return (profile, added);
         }
 
-        private const int MoreSacrificial = 140;
+        private const int MoreSacrificial = 200;
 
         private async Task<List<long>> OpenAnomalyIdsAsync()
         {

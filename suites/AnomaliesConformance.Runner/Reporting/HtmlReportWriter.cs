@@ -411,11 +411,13 @@ public static class HtmlReportWriter
         }
         else
         {
-            html.Append("<table><tr><th>Missing</th><th>Checks</th><th>Tests</th></tr>");
-            foreach (var group in missing.GroupBy(m => m.Missing).OrderByDescending(g => g.Count()))
+            html.Append("<table><tr><th>Missing</th><th>Checks</th><th>Rules it would judge</th><th>Tests</th></tr>");
+            var tests = missing.ToLookup(m => m.Missing, m => m.Test);
+            foreach (var line in MissingFixtureSummary.Of(missing, report.Tests))
             {
-                html.Append("<tr><td>").Append(E(group.Key)).Append("</td><td>").Append(group.Count()).Append("</td><td>")
-                    .Append(string.Join("<br>", group.Select(m => E(m.Test)).Order(StringComparer.Ordinal))).Append("</td></tr>");
+                html.Append("<tr><td>").Append(E(line.Missing)).Append("</td><td>").Append(line.Checks).Append("</td><td>")
+                    .Append(line.RulesItWouldJudge.Count == 0 ? "none more (judged by other checks)" : E(string.Join(", ", line.RulesItWouldJudge))).Append("</td><td>")
+                    .Append(string.Join("<br>", tests[line.Missing].Distinct().Select(E).Order(StringComparer.Ordinal))).Append("</td></tr>");
             }
 
             html.Append("</table>");

@@ -102,6 +102,12 @@ public static class ResultsJsonWriter
             },
             ["missing_fixtures"] = new JsonArray(report.Findings.MissingFixtures
                 .Select(m => (JsonNode?)new JsonObject { ["test"] = m.Test, ["missing"] = m.Missing }).ToArray()),
+            ["missing_fixture_summary"] = new JsonArray([.. MissingFixtureSummary.Of(report.Findings.MissingFixtures, report.Tests).Select(l => (JsonNode?)new JsonObject
+            {
+                ["missing"] = l.Missing,
+                ["checks"] = l.Checks,
+                ["rules_it_would_judge"] = new JsonArray([.. l.RulesItWouldJudge.Select(r => (JsonNode?)r)]),
+            })]),
             ["restores"] = new JsonArray(report.Findings.Restores
                 .Select(r => (JsonNode?)new JsonObject { ["anomaly"] = r.Anomaly, ["test"] = r.Test, ["verified"] = r.Verified, ["difference"] = r.Difference }).ToArray()),
             ["waivers"] = new JsonArray(report.Waivers.Select(w => (JsonNode?)new JsonObject

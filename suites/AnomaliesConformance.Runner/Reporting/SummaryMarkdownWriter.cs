@@ -39,6 +39,21 @@ public static class SummaryMarkdownWriter
         md.AppendLine($"| tests | {report.TestCount(Verdicts.Passed)} | {report.TestCount(Verdicts.Failed) + report.TestCount(Verdicts.TargetError)} | {report.TestCount(Verdicts.Skipped)} | {report.TestCount(Verdicts.Inconclusive)} | {report.TestCount(Verdicts.Waived)} |");
         md.AppendLine();
 
+        if (report.Findings.MissingFixtures.Count > 0)
+        {
+            var judged = report.Rules.Count(r => r.Verdict is Verdicts.Passed or Verdicts.Failed);
+            md.AppendLine($"### Missing fixtures: {judged} of {report.Rules.Count} rules judged");
+            md.AppendLine();
+            md.AppendLine("| missing | checks | rules it would judge |");
+            md.AppendLine("|---|---:|---|");
+            foreach (var line in MissingFixtureSummary.Of(report.Findings.MissingFixtures, report.Tests))
+            {
+                md.AppendLine($"| {Cell(line.Missing)} | {line.Checks} | {Cell(line.RulesItWouldJudge.Count == 0 ? "none more" : string.Join(", ", line.RulesItWouldJudge))} |");
+            }
+
+            md.AppendLine();
+        }
+
         var failing = report.Rules.Where(r => r.Verdict is Verdicts.Failed or Verdicts.Inconclusive).ToList();
         if (failing.Count > 0)
         {

@@ -13,7 +13,7 @@ namespace AnomaliesConformance.SelfTests.Support;
 public static class StagingLikeDataset
 {
     public const int Datastores = 4;
-    public const int AnomaliesPerDatastore = 75;
+    public const int AnomaliesPerDatastore = 100;
     private static readonly string[] Statuses = ["Active", "Active", "Active", "Acknowledged", "Acknowledged", "Resolved", "Duplicate", "Invalid", "Discarded"];
     private static readonly string[] Fields = ["customer_id", "email", "order_total", "ship_date", "country"];
     private static readonly string[] TagCatalogue = ["High", "Low", "Customer-Impact", "PII", "Finance", "Ops", "Nightly", "Legacy"];
