@@ -13,6 +13,7 @@ namespace AnomaliesConformance.Suite.Scenarios;
 /// The change log. Writes here restate the description (as an Editor) when they do not change it, so each
 /// write changes exactly the field it is about, whatever a server does with omitted fields.
 /// </summary>
+[OnExistingData]
 [Effect(CheckEffect.ReversibleWrite)]
 public sealed class HistoryTests : ConformanceTest
 {
@@ -24,10 +25,11 @@ public sealed class HistoryTests : ConformanceTest
     {
         var world = await ProvisionOneAsync(new() { Status = "Active" });
         var id = world["a"].Id;
+        var earlier = await HistoryEntriesAsync(world["a"]);
         (await PutAsync(As("member-author"), id, """{"status": "Acknowledged"}""")).ShouldSucceed("changing status");
 
         var history = (await HistoryAsync(As("member-viewer"), id)).ShouldSucceed("reading history as a Viewer");
-        var change = history.HistoryItems().Select(e => Read.Change(e, "status")).FirstOrDefault(c => c is not null);
+        var change = Since(history.HistoryItems(), earlier).Select(e => Read.Change(e, "status")).FirstOrDefault(c => c is not null);
 
         FailUnless(change is not null, "expected a history entry carrying the status change", history);
         JsonDiff.FirstDifference(new JsonArray("Active", "Acknowledged"), change).Should().BeNull("each changeset field is a [before, after] tuple: {0}", history);
@@ -38,11 +40,12 @@ public sealed class HistoryTests : ConformanceTest
     public async Task A_replaced_assignee_set_is_recorded_with_the_lists_before_and_after()
     {
         var world = await ProvisionOneAsync(new() { Assignees = ["member-viewer", "member-author"] });
-        var (viewer, author, editor) = (As("member-viewer").UserId!.Value, As("member-author").UserId!.Value, As("member-editor").UserId!.Value);
+        var (viewer, author, editor) = (UserIdOf(As("member-viewer")), UserIdOf(As("member-author")), UserIdOf(As("member-editor")));
+        var earlier = await HistoryEntriesAsync(world["a"]);
         (await PutAsync(As("member-author"), world["a"].Id, $$"""{"assignee_ids": [{{author}}, {{editor}}]}""")).ShouldSucceed("replacing the assignees");
         Precondition((await SnapshotAsync(world["a"])).AssigneeIds().SequenceEqual(new[] { author, editor }.Order()), "the replacement being applied", "ASSIGNEES-REPLACE");
 
-        var entry = (await HistoryEntriesAsync(world["a"])).FirstOrDefault(e => Read.Change(e, "assignees") is not null);
+        var entry = Since(await HistoryEntriesAsync(world["a"]), earlier).FirstOrDefault(e => Read.Change(e, "assignees") is not null);
 
         entry.Should().NotBeNull("the assignee change is in the history");
         var pair = Read.Change(entry!, "assignees")!;
@@ -58,6 +61,7 @@ public sealed class HistoryTests : ConformanceTest
         var anomaly = world["a"];
         var editor = As("member-editor");
         var initial = await SnapshotAsync(anomaly);
+        var earlier = await HistoryEntriesAsync(anomaly);
         string[] writes =
         [
             $$"""{"status": "Acknowledged", "description": "{{Original}}"}""",
@@ -72,7 +76,8 @@ public sealed class HistoryTests : ConformanceTest
 
         (await PatchAsync(editor, $$"""[{"id": {{anomaly.Id}}, "assignee_ids": [{{As("member-author").UserId}}, {{editor.UserId}}]}]""")).ShouldSucceed("replacing assignees by PATCH");
 
-        var entries = OldestFirst(await HistoryEntriesAsync(anomaly));
+        // The chain starts from the values before the check's writes: an existing anomaly's older entries are its own past.
+        var entries = OldestFirst(Since(await HistoryEntriesAsync(anomaly), earlier));
         var running = new Dictionary<string, JsonNode?>();
         foreach (var key in ChainedFields)
         {
@@ -110,12 +115,13 @@ public sealed class HistoryTests : ConformanceTest
         var world = await ProvisionAsync(b => b.Anomaly("a", new() { Status = "Active", Tags = ["Old"], Description = "first" }).Tag("New"));
         var id = world["a"].Id;
         var editor = As("member-editor");
+        var earlier = await HistoryEntriesAsync(world["a"]);
         (await PutAsync(editor, id, """{"status": "Acknowledged", "description": "first"}""")).ShouldSucceed("changing status");
         (await PutAsync(editor, id, """{"description": "investigating"}""")).ShouldSucceed("changing description");
         (await PutAsync(editor, id, $$"""{"tags": ["{{world.Tag("New")}}"], "description": "investigating"}""")).ShouldSucceed("changing tags");
         (await PutAsync(editor, id, $$"""{"assignee_ids": [{{As("member-viewer").UserId}}], "description": "investigating"}""")).ShouldSucceed("changing assignees");
 
-        var entries = await HistoryEntriesAsync(world["a"]);
+        var entries = Since(await HistoryEntriesAsync(world["a"]), earlier);
         var log = string.Join("\n", entries.Select(e => e.ToJsonString()));
         // How many entries a field's change takes is HISTORY-ONE-ENTRY-PER-WRITE's; under which key tags are recorded, HISTORY-CHANGESET-KEYS'.
         foreach (var field in new[] { "status", "description", "global_tags", "assignees" })
@@ -134,9 +140,10 @@ public sealed class HistoryTests : ConformanceTest
         var world = await ProvisionAsync(b => b.Anomaly("a", new() { Status = "Active", Tags = ["Old"], Description = "first" }).Tag("New"));
         var id = world["a"].Id;
         var editor = As("member-editor");
+        var earlier = await HistoryEntriesAsync(world["a"]);
         (await PutAsync(editor, id, $$"""{"status": "Acknowledged", "description": "second", "tags": ["{{world.Tag("New")}}"], "assignee_ids": [{{As("member-viewer").UserId}}]}""")).ShouldSucceed("changing every writable field");
 
-        var entries = await HistoryEntriesAsync(world["a"]);
+        var entries = Since(await HistoryEntriesAsync(world["a"]), earlier);
         Precondition(entries.Any(e => Read.Change(e, "global_tags") is not null), "the tag change being recorded", "HISTORY-RECORDS-CHANGES");
         var keys = entries.SelectMany(e => Read.ChangesetOf(e).Select(c => c.Key)).ToList();
 
@@ -150,10 +157,11 @@ public sealed class HistoryTests : ConformanceTest
     {
         var world = await ProvisionOneAsync(new() { Status = "Active" });
         var manager = As("manager-author");
+        var earlier = await HistoryEntriesAsync(world["a"]);
 
         (await DeleteAsync(manager, world["a"].Id, "?archive=true&status=Resolved", """{"comment": "closing after the fix"}""")).ShouldSucceed("archiving with a comment");
 
-        var archives = (await HistoryEntriesAsync(world["a"])).Where(e => Read.After(e, "status") == "Resolved").ToList();
+        var archives = Since(await HistoryEntriesAsync(world["a"]), earlier).Where(e => Read.After(e, "status") == "Resolved").ToList();
         archives.Should().NotBeEmpty("the archive appears in the history as a status change");
         archives.Select(e => Read.UserIdOf(e)).Should().OnlyContain(u => u == manager.UserId, "the entry names the archiving user");
         archives.Select(e => Read.Instant(Read.TimestampOf(e))).Should().NotContainNulls("the entry carries an ISO 8601 timestamp");
@@ -167,13 +175,14 @@ public sealed class HistoryTests : ConformanceTest
         var world = await ProvisionOneAsync(new() { Status = "Active", Description = Original });
         var anomaly = world["a"];
         var (editor, author, manager) = (As("member-editor"), As("member-author"), As("manager-author"));
-        var (viewerId, authorId) = (As("member-viewer").UserId!.Value, author.UserId!.Value);
+        var (viewerId, authorId) = (UserIdOf(As("member-viewer")), UserIdOf(author));
+        var earlier = await HistoryEntriesAsync(anomaly);
 
         (await PutAsync(editor, anomaly.Id, $$"""{"assignee_ids": [{{viewerId}}], "description": "{{Original}}"}""")).ShouldSucceed("a PUT by the Editor");
         (await PatchAsync(author, $$"""[{"id": {{anomaly.Id}}, "assignee_ids": [{{authorId}}]}]""")).ShouldSucceed("a PATCH by the Author");
         (await DeleteAsync(manager, anomaly.Id, "?archive=true&status=Resolved")).ShouldSucceed("an archive by the Manager");
 
-        var entries = await HistoryEntriesAsync(anomaly);
+        var entries = Since(await HistoryEntriesAsync(anomaly), earlier);
         var expected = new (string What, Func<JsonObject, bool> Finds, Actor Writer)[]
         {
             ("the PUT", e => AssigneesAfter(e).SequenceEqual([viewerId]), editor),
@@ -197,13 +206,16 @@ public sealed class HistoryTests : ConformanceTest
         var world = await ProvisionOneAsync(new() { Status = "Active", Description = Original });
         var anomaly = world["a"];
         var editor = As("member-editor");
+        var earlier = await HistoryEntriesAsync(anomaly);
         (await PutAsync(editor, anomaly.Id, $$"""{"status": "Acknowledged", "description": "{{Original}}"}""")).ShouldSucceed("the first write");
         (await PutAsync(editor, anomaly.Id, """{"description": "second"}""")).ShouldSucceed("the second write");
         (await PutAsync(editor, anomaly.Id, $$"""{"assignee_ids": [{{As("member-viewer").UserId}}], "description": "second"}""")).ShouldSucceed("the third write");
 
         var history = (await HistoryAsync(As("member-viewer"), anomaly.Id)).ShouldSucceed("reading history");
         var items = history.HistoryItems();
-        var keys = items.Select(e => new[] { "assignees", "description", "status" }.FirstOrDefault(k => Read.Change(e, k) is not null)).ToList();
+        // The check's three writes are the newest, so they lead the page; older entries of an existing anomaly follow.
+        var added = Since(items, earlier).Count;
+        var keys = items.Take(added).Select(e => new[] { "assignees", "description", "status" }.FirstOrDefault(k => Read.Change(e, k) is not null)).ToList();
 
         keys.Should().Equal(["assignees", "description", "status"], "the newest write comes first: {0}", history);
         items.Select(e => Read.Instant(Read.TimestampOf(e))).Should().BeInDescendingOrder("timestamps go from newest to oldest: {0}", history);
@@ -215,13 +227,14 @@ public sealed class HistoryTests : ConformanceTest
     {
         var world = await ProvisionOneAsync(new() { Status = "Active", Description = Original, Tags = ["Keep"], Assignees = ["member-viewer"] });
         var anomaly = world["a"];
+        var earlier = await HistoryEntriesAsync(anomaly);
 
         // Every field is sent; only the status differs from what the anomaly has.
         (await PutAsync(As("member-editor"), anomaly.Id, $$"""
             {"status": "Acknowledged", "description": "{{Original}}", "tags": ["{{world.Tag("Keep")}}"], "assignee_ids": [{{As("member-viewer").UserId}}]}
             """)).ShouldSucceed("for a PUT that changes only the status");
 
-        var entries = await HistoryEntriesAsync(anomaly);
+        var entries = Since(await HistoryEntriesAsync(anomaly), earlier);
         var log = string.Join(", ", entries.Select(e => e.ToJsonString()));
         entries.SelectMany(e => Read.ChangesetOf(e)).Where(c => c.Value is JsonArray { Count: 2 } pair && JsonNode.DeepEquals(pair[0], pair[1]))
             .Select(c => c.Key).Should().BeEmpty("no changeset key has equal before and after: {0}", log);
@@ -238,6 +251,8 @@ public sealed class HistoryTests : ConformanceTest
         var (a, b) = (world["a"], world["b"]);
         var editor = As("member-editor");
         var (viewer, author) = (As("member-viewer").UserId, As("member-author").UserId);
+        var earlierA = await HistoryEntriesAsync(a);
+        var earlierB = await HistoryEntriesAsync(b);
 
         (await PutAsync(editor, a.Id, $$"""{"tags": ["{{world.Tag("New")}}"], "assignee_ids": [{{author}}], "description": "{{Original}}"}""")).ShouldSucceed("one PUT changing two fields");
         (await PatchAsync(editor, $$"""[{"id": {{a.Id}}, "assignee_ids": [{{viewer}}]}, {"id": {{b.Id}}, "assignee_ids": [{{viewer}}]}]""")).ShouldSucceed("one PATCH of two anomalies");
@@ -249,9 +264,9 @@ public sealed class HistoryTests : ConformanceTest
         // whether a comment shares the archive's entry is ARCHIVE-COMMENT-SAME-ENTRY's choice.
         (await DeleteAsync(As("member-author"), a.Id, "?archive=true&status=Resolved")).ShouldSucceed("an archive");
 
-        var historyA = await HistoryEntriesAsync(a);
+        var historyA = Since(await HistoryEntriesAsync(a), earlierA);
         historyA.Should().HaveCount(3, "anomaly a had three successful writes that changed it (PUT, PATCH, archive): {0}", string.Join("\n", historyA.Select(e => e.ToJsonString())));
-        (await HistoryEntriesAsync(b)).Should().HaveCount(1, "the PATCH adds one entry to each anomaly it changed");
+        Since(await HistoryEntriesAsync(b), earlierB).Should().HaveCount(1, "the PATCH adds one entry to each anomaly it changed");
     }
 
     private static readonly string[] ChainedFields = ["status", "description", "global_tags", "assignees"];

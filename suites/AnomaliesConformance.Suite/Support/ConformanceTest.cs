@@ -161,6 +161,13 @@ public abstract class ConformanceTest
     protected static async Task<List<JsonObject>> HistoryEntriesAsync(ProvisionedAnomaly anomaly) =>
         (await Read.WalkAsync(Api, Admin, $"/api/anomalies/{anomaly.Id}/history", 100, Read.HistoryEnvelopeRule, ExchangePurpose.Verify)).Items.ToList();
 
+    /// <summary>
+    /// The entries not among <paramref name="earlier"/> (read before the check wrote): what the check's own writes
+    /// added. An existing anomaly has a history of its own, and so has one the planner arranged.
+    /// </summary>
+    protected static List<JsonObject> Since(IEnumerable<JsonObject> entries, IReadOnlyCollection<JsonObject> earlier) =>
+        [.. entries.Where(e => !earlier.Any(x => JsonNode.DeepEquals(x, e)))];
+
     /// <summary>The anomaly's comments as an Admin reads them, deleted ones included when asked.</summary>
     protected static async Task<List<JsonObject>> CommentListAsync(ProvisionedAnomaly anomaly, bool includeDeleted = false)
     {
