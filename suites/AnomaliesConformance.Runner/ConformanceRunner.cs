@@ -181,7 +181,18 @@ public static class ConformanceRunner
                 throw new SetupException("reading the manifest's anomalies failed: " + e.Message, e);
             }
 
-            console.WriteLine($"Fixtures: the profile's manifest ({manifest.ReadOnly.Count} read-only, {manifest.Mutable.Count} mutable, {settings.Manifest.Sacrificial.Count} sacrificial anomalies; users {string.Join(", ", users.Keys)})");
+            foreach (var problem in await ManifestPermissions.VerifyAsync(settings.Manifest, manifest, users, api))
+            {
+                console.WriteLine("SETUP PROBLEM (not a rule failure): " + problem);
+                findings.Warn(new Warning("SETUP", "run-setup", "setup problem: " + problem));
+            }
+
+            if (manifest.LeftOut.Count > 0)
+            {
+                console.WriteLine($"No check is given anomalies of datastore(s) {string.Join(", ", manifest.LeftOut.Order())}: a user's permission there is not its label's, or the target contradicted it");
+            }
+
+            console.WriteLine($"Fixtures: the profile's manifest ({manifest.ReadOnly.Count} read-only, {manifest.Mutable.Count} mutable, {manifest.SacrificialTraits.Count} sacrificial anomalies; users {string.Join(", ", users.Keys)})");
             return new Fixtures(users, manifest, null, findings);
         }
 

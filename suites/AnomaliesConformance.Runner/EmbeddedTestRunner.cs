@@ -167,16 +167,7 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgres
     /// The rules a test enforces. On a method with test cases NUnit puts the attribute's properties on the
     /// parameterized method suite, so they are gathered from the test and its parents up to the fixture.
     /// </summary>
-    public static List<string> RulesOf(ITest test)
-    {
-        var rules = new List<string>();
-        for (var current = test; current is not null && current is not TestAssembly; current = current.Parent)
-        {
-            rules.AddRange(current.Properties[RuleAttribute.PropertyName].Cast<string>());
-        }
-
-        return rules.Distinct(StringComparer.Ordinal).ToList();
-    }
+    public static List<string> RulesOf(ITest test) => RuleAttribute.RulesOf(test);
 
     public static string VerdictOf(ITestResult result) => result.ResultState.Status switch
     {

@@ -115,6 +115,35 @@ public sealed class StagingDiscoveryTests
             .Should().Equal([rule], "fault {0} is seen on 400 existing anomalies: {1}", fault, run);
     }
 
+    /// <summary>
+    /// The page cannot tell team permissions, so the manifest declares them (the labels'); a user the target
+    /// treats otherwise is a setup problem, said as one, not a rule failure, and no check is given anomalies of
+    /// that datastore.
+    /// </summary>
+    [Test]
+    public async Task A_declared_permission_the_target_contradicts_is_a_setup_problem_and_that_datastore_is_left_out()
+    {
+        await using var staging = await StagingTarget.StartAsync(withoutGrant: ("member-viewer", 4));
+        var folder = TempDirectory.Create("staging-permissions");
+        var draftPath = Path.Combine(folder, "draft.yaml");
+        (await staging.DiscoverAsync(draftPath)).ExitCode.Should().Be(0);
+        var output = Path.Combine(folder, "run");
+
+        var run = await ChildProcess.RunAsync("dotnet", [Repository.RunnerDll, "--profile", (await staging.CompleteAsync(draftPath)).Profile, "--seed", "4242", "--out", output, "--rule", "PERM-READ-VIEWER,UPDATE-DESCRIPTION,ARCHIVE-SETS-STATUS"], TimeSpan.FromMinutes(5), staging.Environment);
+
+        var left = staging.DatastoreIds["ds4"];
+        run.StandardOutput.Should().Contain($"SETUP PROBLEM (not a rule failure): member-viewer is declared Viewer on datastore {left}, and reading anomaly", "{0}", run);
+        run.StandardOutput.Should().Contain($"No check is given anomalies of datastore(s) {left}:");
+        var results = ResultsFile.Load(output).Document;
+        results["rules"]!.AsArray().Where(r => r!["verdict"]!.GetValue<string>() == "failed").Select(r => r!["id"]!.GetValue<string>())
+            .Should().BeEmpty("a missing grant is the deployment's setup, not a deviation from the page: {0}", run);
+        results["rules"]!.AsArray().Where(r => r!["verdict"]!.GetValue<string>() == "passed").Should().NotBeEmpty("the other datastores still judge: {0}", run);
+        var inLeftOut = (await staging.AnomaliesOfAsync(left)).ToHashSet();
+        var exchanges = File.ReadLines(Path.Combine(output, "exchanges.ndjson")).Select(l => JsonNode.Parse(l)!).Where(e => e["purpose"]!.GetValue<string>() != "verify").ToList();
+        exchanges.Select(e => Regex.Match(e["url"]!.GetValue<string>(), @"/api/anomalies/(\d+)")).Where(m => m.Success).Select(m => long.Parse(m.Groups[1].Value))
+            .Should().NotIntersectWith(inLeftOut, "no check acts on an anomaly of the datastore left out");
+    }
+
     /// <summary>The ids listed under a section of the draft; a commented section ("# sacrificial") has commented items.</summary>
     private static List<long> Ids(string draft, string section)
     {
@@ -135,18 +164,20 @@ public sealed class StagingDiscoveryTests
             this.server = server;
             this.admin = admin;
             UserIds = seeded["users"]!.AsObject().ToDictionary(u => u.Key, u => u.Value!["id"]!.GetValue<long>());
+            DatastoreIds = seeded["datastores"]!.AsObject().ToDictionary(d => d.Key, d => d.Value!["id"]!.GetValue<long>());
             Environment = seeded["users"]!.AsObject().ToDictionary(u => Discover.TokenVariable(u.Key), u => u.Value!["token"]!.GetValue<string>());
         }
 
         public Uri Url => server.Url;
         public IReadOnlyDictionary<string, long> UserIds { get; }
+        public IReadOnlyDictionary<string, long> DatastoreIds { get; }
         public Dictionary<string, string> Environment { get; }
 
-        public static async Task<StagingTarget> StartAsync(IReadOnlyList<string>? faults = null)
+        public static async Task<StagingTarget> StartAsync(IReadOnlyList<string>? faults = null, (string Label, int Datastore)? withoutGrant = null)
         {
             var server = await ReferenceServerProcess.StartAsync(Repository.ReferenceServerDll, Key, faults ?? [], TimeSpan.FromSeconds(60));
             var http = new HttpClient { BaseAddress = server.Url };
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/_provisioning/batch") { Content = JsonContent.Create(StagingLikeDataset.Batch(seed: 77)) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/_provisioning/batch") { Content = JsonContent.Create(StagingLikeDataset.Batch(seed: 77, withoutGrant)) };
             request.Headers.Add("X-Provisioning-Key", Key);
             using var response = await http.SendAsync(request);
             var seeded = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
@@ -216,6 +247,21 @@ public sealed class StagingDiscoveryTests
             }
 
             return ids;
+        }
+
+        /// <summary>The ids of a datastore's anomalies, archived ones included.</summary>
+        public async Task<List<long>> AnomaliesOfAsync(long datastore)
+        {
+            var ids = new List<long>();
+            for (var page = 1; ; page++)
+            {
+                var items = JsonNode.Parse(await admin.GetStringAsync($"/api/anomalies?datastore={datastore}&archived=include&sort_id=asc&size=100&page={page}"))!["items"]!.AsArray();
+                ids.AddRange(items.Select(i => i!["id"]!.GetValue<long>()));
+                if (items.Count < 100)
+                {
+                    return ids;
+                }
+            }
         }
 
         /// <summary>Every anomaly an Admin can read, archived ones included, in what a run could change on it.</summary>

@@ -27,6 +27,7 @@ public sealed class ManifestFixtures
     private readonly List<AnomalyTraits> unusedSacrificial;
     private readonly Dictionary<long, ProvisionedAnomaly> byId;
     private readonly ConcurrentDictionary<string, List<(ProvisionedAnomaly Anomaly, JsonObject Before)>> claims = new(StringComparer.Ordinal);
+    private readonly HashSet<string> sacrificedFor = new(StringComparer.Ordinal);
     private TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ManifestFixtures(
@@ -54,16 +55,39 @@ public sealed class ManifestFixtures
     /// <summary>How long a check waits for mutable anomalies other checks hold before it goes without.</summary>
     public static readonly TimeSpan ClaimPatience = TimeSpan.FromMinutes(2);
 
-    public IReadOnlyList<ProvisionedAnomaly> ReadOnly { get; }
+    public IReadOnlyList<ProvisionedAnomaly> ReadOnly { get; private set; }
 
-    public IReadOnlyList<ProvisionedAnomaly> Mutable { get; }
+    public IReadOnlyList<ProvisionedAnomaly> Mutable { get; private set; }
 
     /// <summary>What each listed anomaly was when the run began (type, status, datastore), by purpose.</summary>
-    public IReadOnlyList<AnomalyTraits> ReadOnlyTraits { get; }
+    public IReadOnlyList<AnomalyTraits> ReadOnlyTraits { get; private set; }
 
-    public IReadOnlyList<AnomalyTraits> MutableTraits { get; }
+    public IReadOnlyList<AnomalyTraits> MutableTraits { get; private set; }
 
-    public IReadOnlyList<AnomalyTraits> SacrificialTraits { get; }
+    public IReadOnlyList<AnomalyTraits> SacrificialTraits { get; private set; }
+
+    /// <summary>Every listed anomaly as the run began, whatever its purpose.</summary>
+    public IReadOnlyList<AnomalyTraits> AllTraits => [.. ReadOnlyTraits, .. MutableTraits, .. SacrificialTraits];
+
+    /// <summary>Datastores no check is given anomalies of (their declared permissions are not the labels', or the target contradicts them).</summary>
+    public IReadOnlySet<long> LeftOut { get; private set; } = new HashSet<long>();
+
+    /// <summary>Gives no check an anomaly of these datastores; called before the checks start.</summary>
+    public void LeaveOut(IReadOnlySet<long> datastores)
+    {
+        lock (gate)
+        {
+            LeftOut = datastores;
+            bool Kept(AnomalyTraits t) => t.DatastoreId is not { } d || !datastores.Contains(d);
+            ReadOnly = [.. ReadOnly.Where(a => Kept(ReadOnlyTraits.First(t => t.Id == a.Id)))];
+            Mutable = [.. Mutable.Where(a => Kept(MutableTraits.First(t => t.Id == a.Id)))];
+            ReadOnlyTraits = [.. ReadOnlyTraits.Where(Kept)];
+            MutableTraits = [.. MutableTraits.Where(Kept)];
+            SacrificialTraits = [.. SacrificialTraits.Where(Kept)];
+            freeMutable.RemoveAll(t => !Kept(t));
+            unusedSacrificial.RemoveAll(t => !Kept(t));
+        }
+    }
 
     /// <summary>Existing tag names checks may put on the anomalies they write (fixtures.tags).</summary>
     public IReadOnlyList<string> Tags { get; }
@@ -185,12 +209,24 @@ public sealed class ManifestFixtures
     /// <summary>A sacrificial anomaly no other check gets; null when the manifest's are used up.</summary>
     public ProvisionedAnomaly? ClaimSacrificial(string testId) => ClaimSacrificial(testId, [_ => true])?[0];
 
-    /// <summary>Sacrificial anomalies, one for each want (from one datastore where possible), that no other check gets; null when the unused ones cannot satisfy the wants.</summary>
+    /// <summary>
+    /// Sacrificial anomalies, one for each want (from one datastore where possible), that no other check gets;
+    /// null when the unused ones cannot satisfy the wants. They are scarce, so rules come first: once a quarter
+    /// of them is left, they go only to checks of a rule no destructive check has been given any for yet, and a
+    /// rule judged twice never costs another its only chance.
+    /// </summary>
     public IReadOnlyList<ProvisionedAnomaly>? ClaimSacrificial(string testId, IReadOnlyList<Func<AnomalyTraits, bool>> wants)
     {
+        var rules = NUnit.Framework.Internal.TestExecutionContext.CurrentContext.CurrentTest is { } test ? RuleAttribute.RulesOf(test) : [];
         List<AnomalyTraits> picked;
         lock (gate)
         {
+            var reserve = Math.Max(2, SacrificialTraits.Count / 4);
+            if (rules.All(sacrificedFor.Contains) && unusedSacrificial.Count - wants.Count < reserve)
+            {
+                return null;
+            }
+
             if (Match(unusedSacrificial, wants) is not { } found)
             {
                 return null;
@@ -198,6 +234,7 @@ public sealed class ManifestFixtures
 
             picked = found;
             unusedSacrificial.RemoveAll(found.Contains);
+            sacrificedFor.UnionWith(rules);
         }
 
         foreach (var traits in picked)

@@ -20,4 +20,24 @@ public sealed class RuleAttribute(string id) : NUnitAttribute, IApplyToTest
         test.Properties.Add(PropertyName, Id);
         test.Properties.Add(PropertyNames.Category, Id);
     }
+
+    /// <summary>
+    /// The rules a test enforces. A [TestCase] carries its own properties while [Rule] on the method lands on the
+    /// parameterized method suite, so they are gathered from the test and its parents up to the fixture.
+    /// </summary>
+    public static List<string> RulesOf(ITest test)
+    {
+        var rules = new List<string>();
+        for (var current = test; current is not null && current is not TestAssembly; current = current.Parent)
+        {
+            // NUnit's property bag adds a key its indexer does not find: reading a missing one from several threads
+            // (the self-tests walk one loaded tree at once) corrupts it.
+            if (current.Properties.ContainsKey(PropertyName))
+            {
+                rules.AddRange(current.Properties[PropertyName].Cast<string>());
+            }
+        }
+
+        return rules.Distinct(StringComparer.Ordinal).ToList();
+    }
 }

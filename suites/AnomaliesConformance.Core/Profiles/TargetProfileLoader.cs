@@ -190,6 +190,8 @@ public static class TargetProfileLoader
         };
     }
 
+    private static readonly string[] TeamPermissions = ["Reporter", "Viewer", "Drafter", "Author", "Editor"];
+
     /// <summary>fixtures.users (cast label to id and token) and fixtures.anomalies (ids or UUIDs by purpose).</summary>
     private static FixtureManifest? ReadManifest(YamlMappingNode fixtures, ProfileErrors errors, Func<string, string?> environment)
     {
@@ -213,7 +215,36 @@ public static class TargetProfileLoader
                     continue;
                 }
 
-                errors.RejectUnknown(user, ["id", "token"], field + ".");
+                errors.RejectUnknown(user, ["id", "token", "permissions"], field + ".");
+                var permissions = new Dictionary<long, string?>();
+                if (user.Children.TryGetValue(new YamlScalarNode("permissions"), out var permissionsNode))
+                {
+                    if (permissionsNode is not YamlMappingNode declaredPermissions)
+                    {
+                        errors.Add(permissionsNode, field + ".permissions", "must map datastore ids to a team permission (Reporter, Viewer, Drafter, Author, Editor) or none");
+                    }
+                    else
+                    {
+                        foreach (var (datastoreNode, permissionNode) in declaredPermissions.Children)
+                        {
+                            var datastore = ((YamlScalarNode)datastoreNode).Value ?? "";
+                            var permission = (permissionNode as YamlScalarNode)?.Value ?? "";
+                            if (!long.TryParse(datastore, NumberStyles.None, CultureInfo.InvariantCulture, out var datastoreId) || datastoreId <= 0)
+                            {
+                                errors.Add(datastoreNode, field + ".permissions", $"'{datastore}' is not a datastore id");
+                            }
+                            else if (permission != "none" && !TeamPermissions.Contains(permission))
+                            {
+                                errors.Add(permissionNode, $"{field}.permissions.{datastore}", $"'{permission}' is not a team permission ({string.Join(", ", TeamPermissions)}) or none");
+                            }
+                            else
+                            {
+                                permissions[datastoreId] = permission == "none" ? null : permission;
+                            }
+                        }
+                    }
+                }
+
                 long? id = null;
                 if (errors.Scalar(user, "id", field + ".", required: false) is { } idNode)
                 {
@@ -229,7 +260,7 @@ public static class TargetProfileLoader
 
                 if (errors.Secret(user, "token", field + ".", environment, required: true) is { } token)
                 {
-                    users[label] = new ManifestUser(label, id, token);
+                    users[label] = new ManifestUser(label, id, token, permissions);
                 }
             }
 

@@ -18,7 +18,8 @@ public static class StagingLikeDataset
     private static readonly string[] Fields = ["customer_id", "email", "order_total", "ship_date", "country"];
     private static readonly string[] TagCatalogue = ["High", "Low", "Customer-Impact", "PII", "Finance", "Ops", "Nightly", "Legacy"];
 
-    public static JsonObject Batch(int seed)
+    /// <param name="withoutGrant">A user left without its grant on one datastore (1-based), as an admin screen forgot it.</param>
+    public static JsonObject Batch(int seed, (string Label, int Datastore)? withoutGrant = null)
     {
         var faker = new SeededFaker(seed);
         var random = faker.Random;
@@ -36,7 +37,7 @@ public static class StagingLikeDataset
             ["containers"] = new JsonArray(new JsonObject { ["key"] = "orders", ["name"] = "orders" }, new JsonObject { ["key"] = "customers", ["name"] = "customers" }),
         }).ToArray();
         var grants = CastMember.Everyone.Where(m => m.TeamPermission is not null)
-            .SelectMany(m => Enumerable.Range(1, Datastores).Select(d => (JsonNode?)new JsonObject { ["user"] = m.Label, ["datastore"] = $"ds{d}", ["permission"] = m.TeamPermission }))
+            .SelectMany(m => Enumerable.Range(1, Datastores).Where(d => withoutGrant != (m.Label, d)).Select(d => (JsonNode?)new JsonObject { ["user"] = m.Label, ["datastore"] = $"ds{d}", ["permission"] = m.TeamPermission }))
             .ToArray();
         var anomalies = new List<JsonNode?>();
         // Tags drawn apart, so adding them left every other trait of the data set as it was.
