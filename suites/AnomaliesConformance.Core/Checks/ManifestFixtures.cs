@@ -25,9 +25,12 @@ public sealed class ManifestFixtures
     private readonly Lock gate = new();
     private readonly List<AnomalyTraits> freeMutable;
     private readonly List<AnomalyTraits> unusedSacrificial;
+
+    // Every sacrificial anomaly's id, used or not: what Arranged may hand back.
+    private readonly HashSet<long> unusedSacrificialIds;
     private readonly Dictionary<long, ProvisionedAnomaly> byId;
     private readonly ConcurrentDictionary<string, List<(ProvisionedAnomaly Anomaly, JsonObject Before)>> claims = new(StringComparer.Ordinal);
-    private readonly HashSet<string> sacrificedFor = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentBag<(long Id, JsonObject Arranged)>> arrangedSacrificial = new(StringComparer.Ordinal);
     private TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ManifestFixtures(
@@ -47,6 +50,7 @@ public sealed class ManifestFixtures
         SacrificialTraits = [.. sacrificial.Select(s => s.Traits)];
         freeMutable = [.. MutableTraits];
         unusedSacrificial = [.. SacrificialTraits];
+        unusedSacrificialIds = [.. SacrificialTraits.Select(t => t.Id)];
         byId = readOnly.Concat(mutable).Concat(sacrificial).ToDictionary(a => a.Anomaly.Id, a => a.Anomaly);
         Tags = manifest.Tags;
         Integrations = manifest.Integrations;
@@ -210,23 +214,14 @@ public sealed class ManifestFixtures
     public ProvisionedAnomaly? ClaimSacrificial(string testId) => ClaimSacrificial(testId, [_ => true])?[0];
 
     /// <summary>
-    /// Sacrificial anomalies, one for each want (from one datastore where possible), that no other check gets;
-    /// null when the unused ones cannot satisfy the wants. They are scarce, so rules come first: once a quarter
-    /// of them is left, they go only to checks of a rule no destructive check has been given any for yet, and a
-    /// rule judged twice never costs another its only chance.
+    /// Sacrificial anomalies, one for each want (from one datastore where possible), that no other check gets
+    /// while it runs; null when the unused ones cannot satisfy the wants.
     /// </summary>
     public IReadOnlyList<ProvisionedAnomaly>? ClaimSacrificial(string testId, IReadOnlyList<Func<AnomalyTraits, bool>> wants)
     {
-        var rules = NUnit.Framework.Internal.TestExecutionContext.CurrentContext.CurrentTest is { } test ? RuleAttribute.RulesOf(test) : [];
         List<AnomalyTraits> picked;
         lock (gate)
         {
-            var reserve = Math.Max(2, SacrificialTraits.Count / 4);
-            if (rules.All(sacrificedFor.Contains) && unusedSacrificial.Count - wants.Count < reserve)
-            {
-                return null;
-            }
-
             if (Match(unusedSacrificial, wants) is not { } found)
             {
                 return null;
@@ -234,7 +229,6 @@ public sealed class ManifestFixtures
 
             picked = found;
             unusedSacrificial.RemoveAll(found.Contains);
-            sacrificedFor.UnionWith(rules);
         }
 
         foreach (var traits in picked)
@@ -243,6 +237,19 @@ public sealed class ManifestFixtures
         }
 
         return [.. picked.Select(p => byId[p.Id])];
+    }
+
+    /// <summary>
+    /// The state a sacrificial anomaly was arranged into for a check. When the check ends and the anomaly still
+    /// reads exactly so (the check's write was refused, as a denied cell of the permission matrix is), it is
+    /// nobody's loss: it goes back to the unused ones for another check.
+    /// </summary>
+    public void Arranged(string testId, long id, JsonObject state)
+    {
+        if (unusedSacrificialIds.Contains(id))
+        {
+            arrangedSacrificial.GetOrAdd(testId, _ => []).Add((id, state));
+        }
     }
 
     /// <summary>Read-only anomalies, one for each want and all different (shared with other checks, never written); null when none fits.</summary>
@@ -292,9 +299,33 @@ public sealed class ManifestFixtures
         wake.TrySetResult();
     }
 
-    /// <summary>Puts back every mutable anomaly the check claimed, verifies it, records the outcome and frees it.</summary>
+    /// <summary>
+    /// Puts back every mutable anomaly the check claimed, verifies it, records the outcome and frees it; hands
+    /// back the sacrificial ones that still read as they were arranged.
+    /// </summary>
     public async Task ReleaseAsync(string testId)
     {
+        if (arrangedSacrificial.TryRemove(testId, out var spared))
+        {
+            foreach (var (id, arranged) in spared)
+            {
+                try
+                {
+                    if (JsonNode.DeepEquals(await StateAsync(api, admin, id), arranged) && arranged["status"]?.GetValue<string>() is { } status && OpenStatuses.Contains(status))
+                    {
+                        lock (gate)
+                        {
+                            unusedSacrificial.AddRange(SacrificialTraits.Where(t => t.Id == id));
+                        }
+                    }
+                }
+                catch (TargetErrorException)
+                {
+                    // Not read back: not handed back.
+                }
+            }
+        }
+
         if (!claims.TryRemove(testId, out var held))
         {
             return;

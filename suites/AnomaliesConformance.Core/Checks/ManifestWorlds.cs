@@ -47,18 +47,20 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
         var integrations = IntegrationIds(run, spec);
         var assignees = spec.Anomalies.Values.SelectMany(a => a.Assignees).Distinct().ToDictionary(label => label, label => UserId(run, label));
         var keys = spec.Anomalies.Keys.ToList();
-        var wants = keys.Select(key => Want(spec.Anomalies[key], effect)).ToList();
+        // An archived anomaly cannot be put back to open: a world that asks for one is made of sacrificial ones,
+        // archived for the check, whatever the check itself does.
+        var archives = spec.Anomalies.Values.Any(a => a.Status is { } status && !OpenStatuses.Contains(status));
+        var wants = keys.Select(key => Want(spec.Anomalies[key], archives ? CheckEffect.Destructive : effect)).ToList();
 
         IReadOnlyList<ProvisionedAnomaly> anomalies;
         var arrange = true;
         switch (effect)
         {
             case CheckEffect.Destructive:
-                anomalies = fixtures.ClaimSacrificial(testId, wants)
-                    ?? Lack<IReadOnlyList<ProvisionedAnomaly>>(run, "sacrificial anomalies enough for its world, of the types it asks (fixtures.anomalies.sacrificial: each is used by one check)");
+                anomalies = Sacrificial(run, testId, wants);
                 break;
             case CheckEffect.ReversibleWrite:
-                anomalies = await ClaimMutableAsync(run, testId, spec, wants, ct);
+                anomalies = archives ? Sacrificial(run, testId, wants) : await ClaimMutableAsync(run, testId, spec, wants, ct);
                 break;
             default:
                 if (fixtures.PickReadOnly(keys.Select(key => AsIs(spec.Anomalies[key], tagNames, assignees)).ToList()) is { } asTheyAre)
@@ -73,7 +75,7 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
                         run.Defer("its anomalies are arranged by writes, which wait until the lists have been read");
                     }
 
-                    anomalies = await ClaimMutableAsync(run, testId, spec, wants, ct);
+                    anomalies = archives ? Sacrificial(run, testId, wants) : await ClaimMutableAsync(run, testId, spec, wants, ct);
                 }
 
                 break;
@@ -86,7 +88,11 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
                 run.Missing("anomalies arranged by the run (a --read-only run writes nothing)");
             }
 
-            await Task.WhenAll(keys.Select((key, i) => ArrangeAsync(anomalies[i].Id, spec.Anomalies[key], tagNames, assignees, ct)));
+            var arranged = await Task.WhenAll(keys.Select((key, i) => ArrangeAsync(anomalies[i].Id, spec.Anomalies[key], tagNames, assignees, ct)));
+            foreach (var (anomaly, state) in anomalies.Zip(arranged))
+            {
+                fixtures.Arranged(testId, anomaly.Id, state);
+            }
         }
 
         var traits = fixtures.ReadOnlyTraits.Concat(fixtures.MutableTraits).Concat(fixtures.SacrificialTraits).ToDictionary(t => t.Id);
@@ -96,6 +102,7 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
             DatastoreId = traits[anomalies[0].Id].DatastoreId ?? 0,
             Containers = new Dictionary<string, long>(),
             SharedDatastore = OwnDatastore,
+            DatastoresOf = keys.Select((key, i) => (key, traits[anomalies[i].Id].DatastoreId)).Where(k => k.DatastoreId is not null).ToDictionary(k => k.key, k => k.DatastoreId!.Value),
             Anomalies = keys.Select((key, i) => anomalies[i] with { Key = key }).ToDictionary(a => a.Key),
             Integrations = integrations,
             Specs = new Dictionary<string, AnomalySpec>(spec.Anomalies),
@@ -171,13 +178,12 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
         return actor.UserId ?? Lack<long>(run, $"the id of user '{label}' (fixtures.users.{label}.id)");
     }
 
+    private IReadOnlyList<ProvisionedAnomaly> Sacrificial(ConformanceRun run, string testId, IReadOnlyList<Func<AnomalyTraits, bool>> wants) =>
+        fixtures.ClaimSacrificial(testId, wants)
+            ?? Lack<IReadOnlyList<ProvisionedAnomaly>>(run, "sacrificial anomalies enough for its world, of the types it asks (fixtures.anomalies.sacrificial: each is used by one check)");
+
     private async Task<IReadOnlyList<ProvisionedAnomaly>> ClaimMutableAsync(ConformanceRun run, string testId, WorldBuilder spec, IReadOnlyList<Func<AnomalyTraits, bool>> wants, CancellationToken ct)
     {
-        if (spec.Anomalies.Values.Any(a => a.Status is { } status && !OpenStatuses.Contains(status)))
-        {
-            run.Missing("an archived anomaly the check may read or write, of the type it asks (archiving a mutable one could not be undone)");
-        }
-
         return await fixtures.ClaimMutableAsync(testId, wants, ct)
             ?? Lack<IReadOnlyList<ProvisionedAnomaly>>(run, "mutable anomalies enough for its world, of the types it asks (fixtures.anomalies.mutable)");
     }
@@ -204,7 +210,7 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
     /// Makes one claimed anomaly what its spec asks through the page's PUT (and an archive for an archived
     /// status), sending only what differs, then reads it back.
     /// </summary>
-    private async Task ArrangeAsync(long id, AnomalySpec spec, IReadOnlyDictionary<string, string> tagNames, IReadOnlyDictionary<string, long> assignees, CancellationToken ct)
+    private async Task<JsonObject> ArrangeAsync(long id, AnomalySpec spec, IReadOnlyDictionary<string, string> tagNames, IReadOnlyDictionary<string, long> assignees, CancellationToken ct)
     {
         var status = spec.Status ?? "Active";
         var want = new JsonObject
@@ -257,6 +263,8 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
                 throw new TargetErrorException($"anomaly {id} was arranged for the check with {field} {value.ToJsonString()}, and reads back {after[field]?.ToJsonString() ?? "null"}", null);
             }
         }
+
+        return after;
     }
 
     private static T Lack<T>(ConformanceRun run, string what)

@@ -48,6 +48,9 @@ public sealed class World
     /// </summary>
     public string? SharedDatastore { get; init; }
 
+    /// <summary>The datastore of each anomaly, by key, where the world's datastore is shared (existing anomalies may span several).</summary>
+    public IReadOnlyDictionary<string, long>? DatastoresOf { get; init; }
+
     /// <summary>Full tag names by short name, where they are not derived from <see cref="Prefix"/> (existing tags of a manifest).</summary>
     public IReadOnlyDictionary<string, string>? TagNames { get; init; }
 
