@@ -33,7 +33,7 @@ public static class Discover
         new("failed checks naming fields", a => a.FailedCheckFields.Count > 0),
         new("more source rows than the default limit of 10", a => a.SourceRows > 10),
         new("masked source-record fields", a => a.MaskedFields is { Count: > 0 }),
-        new("comments, one of them deleted", a => a.Comments >= 1 && a.DeletedComments >= 1),
+        new("four comments at distinct times, one of them deleted", a => a.DistinctCommentTimes >= 4 && a.DeletedComments >= 1),
         new("shares its fingerprint with another anomaly", a => a.SharingFingerprint > 0, WithPartner: true),
         new("ticket links", a => a.TicketLinks > 0),
     ];
@@ -126,9 +126,10 @@ public static class Discover
         }
 
         var used = readOnly.Select(a => a.Id).ToHashSet();
-        // Open ones without ticket links first: a link a check deletes cannot be recreated with its id.
+        // Open ones without ticket links first (a link a check deletes cannot be recreated with its id), then the
+        // least annotated (fewer values to put back).
         var open = survey.Where(a => a.IsOpen && !used.Contains(a.Id))
-            .OrderBy(a => a.TicketLinks ?? int.MaxValue).ThenBy(a => a.Comments ?? int.MaxValue).ThenBy(a => a.Id)
+            .OrderBy(a => a.TicketLinks ?? int.MaxValue).ThenBy(a => a.Tags + a.Assignees).ThenBy(a => a.Comments ?? int.MaxValue).ThenBy(a => a.Id)
             .ToList();
         // Mostly record anomalies (a spec's default type), and a few shape ones for the checks that ask for them.
         List<AnomalyTraits> Spread(int count) =>

@@ -117,6 +117,13 @@ public sealed class ManifestFixtures
                 }
 
                 var traits = TargetSurvey.TraitsOf(id, anomaly);
+                if (purpose == FixturePurpose.ReadOnly)
+                {
+                    // Checks that read comments back are given an anomaly whose comments have the shape they ask.
+                    var comments = await api.GetAsync(admin, $"/api/anomalies/{id}/comments?include_deleted=true", purpose: ExchangePurpose.Verify);
+                    traits = TargetSurvey.WithComments(traits, comments.Status == 200 ? new Representation().ItemsOf(comments.JsonOrNull()) : null);
+                }
+
                 if (purpose == FixturePurpose.Mutable && !traits.IsOpen)
                 {
                     throw new SetupException($"fixtures.anomalies.mutable: anomaly {entry} is {traits.Status}; a mutable anomaly must be Active or Acknowledged so its status can be put back");
@@ -282,8 +289,11 @@ public sealed class ManifestFixtures
             return picked;
         }
 
-        return candidates.GroupBy(c => c.DatastoreId).Select(g => Greedy(g, wants)).FirstOrDefault(p => p is not null)
-            ?? Greedy(candidates, wants);
+        // The least annotated first: fewer values to arrange and put back, and a target that cannot replace a
+        // set (tags appended, not replaced) is least likely to leave one it cannot restore.
+        var plain = candidates.OrderBy(c => c.Tags + c.Assignees).ToList();
+        return plain.GroupBy(c => c.DatastoreId).Select(g => Greedy(g, wants)).FirstOrDefault(p => p is not null)
+            ?? Greedy(plain, wants);
     }
 
     private void Free(IEnumerable<AnomalyTraits> anomalies)

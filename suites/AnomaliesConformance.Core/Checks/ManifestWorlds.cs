@@ -63,7 +63,14 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
                 anomalies = archives ? Sacrificial(run, testId, wants) : await ClaimMutableAsync(run, testId, spec, wants, ct);
                 break;
             default:
-                if (fixtures.PickReadOnly(keys.Select(key => AsIs(spec.Anomalies[key], tagNames, assignees)).ToList()) is { } asTheyAre)
+                if (spec.Anomalies.Values.Any(a => a.CommentsReadBack))
+                {
+                    // Comments cannot be written for a check: an existing anomaly has them already, or none does.
+                    anomalies = fixtures.PickReadOnly(keys.Select(key => AsIs(spec.Anomalies[key], tagNames, assignees)).ToList())
+                        ?? Lack<IReadOnlyList<ProvisionedAnomaly>>(run, "a read-only anomaly with comments at distinct times, and a deleted one where asked (fixtures.anomalies.read_only)");
+                    arrange = false;
+                }
+                else if (fixtures.PickReadOnly(keys.Select(key => AsIs(spec.Anomalies[key], tagNames, assignees)).ToList()) is { } asTheyAre)
                 {
                     anomalies = asTheyAre;
                     arrange = false;
@@ -134,7 +141,7 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
                 { SoftDeleted: true } => "soft deletion",
                 { FailedChecks: not null } => "failed checks",
                 { SourceRecords: not null } => "source records",
-                { Comments.Count: > 0 } => "comments",
+                { Comments.Count: > 0, CommentsReadBack: false } => "comments",
                 _ => null,
             };
             if (chosen is not null)
@@ -200,7 +207,11 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
 
     /// <summary>A read-only anomaly that already is what the spec asks, tags and assignees included (none when it asks none).</summary>
     private Func<AnomalyTraits, bool> AsIs(AnomalySpec spec, IReadOnlyDictionary<string, string> tagNames, IReadOnlyDictionary<string, long> assignees) =>
-        a => a.Type == (spec.Type ?? "record")
+        spec.CommentsReadBack
+            ? a => a.Comments >= spec.Comments.Count(c => !c.Deleted)
+                && a.DistinctCommentTimes >= spec.Comments.Count(c => !c.Deleted)
+                && a.DeletedComments >= spec.Comments.Count(c => c.Deleted)
+            : a => a.Type == (spec.Type ?? "record")
             && a.Status == (spec.Status ?? "Active")
             && (spec.Description is null)
             && a.TagNames.Order(StringComparer.Ordinal).SequenceEqual(spec.Tags.Select(t => tagNames[t]).Order(StringComparer.Ordinal))

@@ -30,6 +30,9 @@ public sealed record AnomalyTraits
     public IReadOnlyList<string>? MaskedFields { get; init; }
     public int? Comments { get; init; }
     public int? DeletedComments { get; init; }
+
+    /// <summary>How many different creation times the visible comments have.</summary>
+    public int? DistinctCommentTimes { get; init; }
     public int? TicketLinks { get; init; }
     public IReadOnlyList<long> IntegrationIds { get; init; } = [];
 
@@ -114,12 +117,21 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
         {
             Comments = commentItems?.Count(c => !Deleted(c)),
             DeletedComments = commentItems?.Count(Deleted),
+            DistinctCommentTimes = commentItems?.Where(c => !Deleted(c)).Select(c => c?["created"]?.ToString()).Distinct().Count(),
             TicketLinks = linkItems?.Count,
             IntegrationIds = [.. (linkItems ?? []).Select(l => Representation.IntegerOf(l?["integration_id"])).OfType<long>().Distinct()],
             SourceRows = rows?.Count,
             MaskedFields = recordBody?["masked_fields"] is JsonArray masked ? [.. masked.Select(m => m?.ToString() ?? "")] : null,
         };
     }
+
+    /// <summary>An anomaly's traits with its comments counted from a list read with include_deleted=true.</summary>
+    public static AnomalyTraits WithComments(AnomalyTraits traits, JsonArray? comments) => traits with
+    {
+        Comments = comments?.Count(c => !Deleted(c)),
+        DeletedComments = comments?.Count(Deleted),
+        DistinctCommentTimes = comments?.Where(c => !Deleted(c)).Select(c => c?["created"]?.ToString()).Distinct().Count(),
+    };
 
     private static bool Deleted(JsonNode? comment) => comment?["deleted"] is JsonValue v && v.TryGetValue<bool>(out var deleted) && deleted;
 

@@ -21,6 +21,13 @@ public sealed record AnomalySpec
     public IReadOnlyList<FailedCheckSpec>? FailedChecks { get; init; }
     public SourceRecordsSpec? SourceRecords { get; init; }
     public IReadOnlyList<CommentSpec> Comments { get; init; } = [];
+
+    /// <summary>
+    /// The check reads its comments back (their texts, times and deletion) and relies on the anomaly for nothing
+    /// else: on existing data an anomaly with as many visible comments at distinct times, and as many deleted
+    /// ones, will do (what <see cref="Comments"/> provisions is then only the shape asked for).
+    /// </summary>
+    public bool CommentsReadBack { get; init; }
 }
 
 public sealed record FailedCheckSpec(long Id, string RuleType, string Message, IReadOnlyList<string> Fields);

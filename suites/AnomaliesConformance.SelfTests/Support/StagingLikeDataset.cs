@@ -80,6 +80,23 @@ public static class StagingLikeDataset
                         ["deleted"] = c == 1 && random.Bool(0.5f),
                     })]),
                 };
+                if (i % 10 == 3)
+                {
+                    // Every tenth holds a longer thread, at distinct times, one comment withdrawn: what comment
+                    // windows are judged on.
+                    var thread = anomaly["comments"]!.AsArray();
+                    for (var c = 0; c < 5; c++)
+                    {
+                        thread.Add(new JsonObject
+                        {
+                            ["user"] = tagging.ArrayElement(["member-viewer", "member-author", "manager-editor"]),
+                            ["comment"] = $"thread comment {c} on d{d}a{i}",
+                            ["created"] = new DateTimeOffset(2026, 11, 3, 8, 0, 0, TimeSpan.Zero).AddMinutes(tagging.Int(1, 59) + (60 * c)).AddTicks(tagging.Int(0, 999_999) * 10).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+                            ["deleted"] = c == 2,
+                        });
+                    }
+                }
+
                 if (type == "record")
                 {
                     var masked = random.Bool(0.25f);
