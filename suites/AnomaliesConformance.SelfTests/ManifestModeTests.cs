@@ -103,10 +103,7 @@ public sealed class ManifestModeTests
 
         var run = await target.RunRunnerAsync(output, "--rule", string.Join(',', ManifestChecks.Keys));
 
-        ResultsFile.Load(output).Document["rules"]!.AsArray()
-            .Where(r => r!["verdict"]!.GetValue<string>() == "failed")
-            .Select(r => r!["id"]!.GetValue<string>())
-            .Should().Equal([rule], "fault {0} is seen through the manifest's anomalies: {1}", fault, run);
+        ResultsFile.Load(output).FailedRules().Should().Equal([rule], "fault {0} is seen through the manifest's anomalies: {1}", fault, run);
     }
 
     [Test]

@@ -104,17 +104,9 @@ public sealed class StagingDiscoveryTests
     public async Task On_staging_data_a_check_fails_its_rule_when_the_target_breaks_it(string fault, string rule)
     {
         await using var staging = await StagingTarget.StartAsync([fault]);
-        var folder = TempDirectory.Create("staging-fault-" + fault);
-        var draftPath = Path.Combine(folder, "draft.yaml");
-        (await staging.DiscoverAsync(draftPath)).ExitCode.Should().Be(0);
-        var output = Path.Combine(folder, "run");
+        var (run, output) = await staging.RunOnDraftAsync("staging-fault-" + fault, "--rule", rule);
 
-        var run = await ChildProcess.RunAsync("dotnet", [Repository.RunnerDll, "--profile", (await staging.CompleteAsync(draftPath)).Profile, "--seed", "4242", "--out", output, "--rule", rule], TimeSpan.FromMinutes(5), staging.Environment);
-
-        ResultsFile.Load(output).Document["rules"]!.AsArray()
-            .Where(r => r!["verdict"]!.GetValue<string>() == "failed")
-            .Select(r => r!["id"]!.GetValue<string>())
-            .Should().Equal([rule], "fault {0} is seen on 400 existing anomalies: {1}", fault, run);
+        ResultsFile.Load(output).FailedRules().Should().Equal([rule], "fault {0} is seen on 400 existing anomalies: {1}", fault, run);
     }
 
     /// <summary>
@@ -126,19 +118,13 @@ public sealed class StagingDiscoveryTests
     public async Task A_declared_permission_the_target_contradicts_is_a_setup_problem_and_that_datastore_is_left_out()
     {
         await using var staging = await StagingTarget.StartAsync(withoutGrant: ("member-viewer", 4));
-        var folder = TempDirectory.Create("staging-permissions");
-        var draftPath = Path.Combine(folder, "draft.yaml");
-        (await staging.DiscoverAsync(draftPath)).ExitCode.Should().Be(0);
-        var output = Path.Combine(folder, "run");
-
-        var run = await ChildProcess.RunAsync("dotnet", [Repository.RunnerDll, "--profile", (await staging.CompleteAsync(draftPath)).Profile, "--seed", "4242", "--out", output, "--rule", "PERM-READ-VIEWER,UPDATE-DESCRIPTION,ARCHIVE-SETS-STATUS"], TimeSpan.FromMinutes(5), staging.Environment);
+        var (run, output) = await staging.RunOnDraftAsync("staging-permissions", "--rule", "PERM-READ-VIEWER,UPDATE-DESCRIPTION,ARCHIVE-SETS-STATUS");
 
         var left = staging.DatastoreIds["ds4"];
         run.StandardOutput.Should().Contain($"SETUP PROBLEM (not a rule failure): member-viewer is declared Viewer on datastore {left}, and reading anomaly", "{0}", run);
         run.StandardOutput.Should().Contain($"No check is given anomalies of datastore(s) {left}:");
+        ResultsFile.Load(output).FailedRules().Should().BeEmpty("a missing grant is the deployment's setup, not a deviation from the page: {0}", run);
         var results = ResultsFile.Load(output).Document;
-        results["rules"]!.AsArray().Where(r => r!["verdict"]!.GetValue<string>() == "failed").Select(r => r!["id"]!.GetValue<string>())
-            .Should().BeEmpty("a missing grant is the deployment's setup, not a deviation from the page: {0}", run);
         results["rules"]!.AsArray().Where(r => r!["verdict"]!.GetValue<string>() == "passed").Should().NotBeEmpty("the other datastores still judge: {0}", run);
         var inLeftOut = (await staging.AnomaliesOfAsync(left)).ToHashSet();
         var exchanges = File.ReadLines(Path.Combine(output, "exchanges.ndjson")).Select(l => JsonNode.Parse(l)!).Where(e => e["purpose"]!.GetValue<string>() != "verify").ToList();
@@ -194,6 +180,17 @@ public sealed class StagingDiscoveryTests
             }
 
             return new StagingTarget(server, http, seeded);
+        }
+
+        /// <summary>What a user does from scratch: discover, complete the draft, run on it (with more arguments); answers the run and its output folder.</summary>
+        public async Task<(ChildProcessResult Run, string Output)> RunOnDraftAsync(string name, params string[] arguments)
+        {
+            var folder = TempDirectory.Create(name);
+            var draftPath = Path.Combine(folder, "draft.yaml");
+            (await DiscoverAsync(draftPath)).ExitCode.Should().Be(0);
+            var output = Path.Combine(folder, "run");
+            var run = await ChildProcess.RunAsync("dotnet", [Repository.RunnerDll, "--profile", (await CompleteAsync(draftPath)).Profile, "--seed", "4242", "--out", output, .. arguments], TimeSpan.FromMinutes(5), Environment);
+            return (run, output);
         }
 
         /// <summary>`--discover` with a profile that names only the target and its admin, as a user starts.</summary>

@@ -26,8 +26,8 @@ public sealed class ManifestFixtures
     private readonly List<AnomalyTraits> freeMutable;
     private readonly List<AnomalyTraits> unusedSacrificial;
 
-    // Every sacrificial anomaly's id, used or not: what Arranged may hand back.
-    private readonly HashSet<long> unusedSacrificialIds;
+    // Every sacrificial anomaly's id, used or not: what Arranged may note for handing back.
+    private readonly HashSet<long> sacrificialIds;
     private readonly Dictionary<long, ProvisionedAnomaly> byId;
     private readonly ConcurrentDictionary<string, List<(ProvisionedAnomaly Anomaly, JsonObject Before)>> claims = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentBag<(long Id, JsonObject Arranged)>> arrangedSacrificial = new(StringComparer.Ordinal);
@@ -50,7 +50,7 @@ public sealed class ManifestFixtures
         SacrificialTraits = [.. sacrificial.Select(s => s.Traits)];
         freeMutable = [.. MutableTraits];
         unusedSacrificial = [.. SacrificialTraits];
-        unusedSacrificialIds = [.. SacrificialTraits.Select(t => t.Id)];
+        sacrificialIds = [.. SacrificialTraits.Select(t => t.Id)];
         byId = readOnly.Concat(mutable).Concat(sacrificial).ToDictionary(a => a.Anomaly.Id, a => a.Anomaly);
         Tags = manifest.Tags;
         Integrations = manifest.Integrations;
@@ -253,7 +253,7 @@ public sealed class ManifestFixtures
     /// </summary>
     public void Arranged(string testId, long id, JsonObject state)
     {
-        if (unusedSacrificialIds.Contains(id))
+        if (sacrificialIds.Contains(id))
         {
             arrangedSacrificial.GetOrAdd(testId, _ => []).Add((id, state));
         }

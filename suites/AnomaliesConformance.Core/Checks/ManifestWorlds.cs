@@ -60,7 +60,7 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
                 anomalies = Sacrificial(run, testId, wants);
                 break;
             case CheckEffect.ReversibleWrite:
-                anomalies = archives ? Sacrificial(run, testId, wants) : await ClaimMutableAsync(run, testId, spec, wants, ct);
+                anomalies = archives ? Sacrificial(run, testId, wants) : await ClaimMutableAsync(run, testId, wants, ct);
                 break;
             default:
                 if (spec.Anomalies.Values.Any(a => a.CommentsReadBack))
@@ -82,7 +82,7 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
                         run.Defer("its anomalies are arranged by writes, which wait until the lists have been read");
                     }
 
-                    anomalies = archives ? Sacrificial(run, testId, wants) : await ClaimMutableAsync(run, testId, spec, wants, ct);
+                    anomalies = archives ? Sacrificial(run, testId, wants) : await ClaimMutableAsync(run, testId, wants, ct);
                 }
 
                 break;
@@ -189,11 +189,9 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
         fixtures.ClaimSacrificial(testId, wants)
             ?? Lack<IReadOnlyList<ProvisionedAnomaly>>(run, "sacrificial anomalies enough for its world, of the types it asks (fixtures.anomalies.sacrificial: each is used by one check)");
 
-    private async Task<IReadOnlyList<ProvisionedAnomaly>> ClaimMutableAsync(ConformanceRun run, string testId, WorldBuilder spec, IReadOnlyList<Func<AnomalyTraits, bool>> wants, CancellationToken ct)
-    {
-        return await fixtures.ClaimMutableAsync(testId, wants, ct)
+    private async Task<IReadOnlyList<ProvisionedAnomaly>> ClaimMutableAsync(ConformanceRun run, string testId, IReadOnlyList<Func<AnomalyTraits, bool>> wants, CancellationToken ct) =>
+        await fixtures.ClaimMutableAsync(testId, wants, ct)
             ?? Lack<IReadOnlyList<ProvisionedAnomaly>>(run, "mutable anomalies enough for its world, of the types it asks (fixtures.anomalies.mutable)");
-    }
 
     /// <summary>An anomaly that can be made what the spec asks: its type, and open (or already in the archived status asked).</summary>
     private static Func<AnomalyTraits, bool> Want(AnomalySpec spec, CheckEffect effect)

@@ -113,11 +113,8 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
         var linkItems = (await links).Status == 200 ? spelling.ItemsOf((await links).JsonOrNull()) : null;
         var recordBody = (await records).Status == 200 ? (await records).JsonOrNull() : null;
         var rows = recordBody as JsonArray ?? spelling.SourceRecordRowsKeys.Select(k => recordBody?[k]).OfType<JsonArray>().FirstOrDefault();
-        return anomaly with
+        return WithComments(anomaly, commentItems) with
         {
-            Comments = commentItems?.Count(c => !Deleted(c)),
-            DeletedComments = commentItems?.Count(Deleted),
-            DistinctCommentTimes = commentItems?.Where(c => !Deleted(c)).Select(c => c?["created"]?.ToString()).Distinct().Count(),
             TicketLinks = linkItems?.Count,
             IntegrationIds = [.. (linkItems ?? []).Select(l => Representation.IntegerOf(l?["integration_id"])).OfType<long>().Distinct()],
             SourceRows = rows?.Count,

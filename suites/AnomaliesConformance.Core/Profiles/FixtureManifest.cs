@@ -18,14 +18,7 @@ public enum FixturePurpose
 /// The team permission declared per datastore id (null: none there); a datastore not named holds the label's
 /// own. The page cannot tell them, so the run verifies what a read shows and plans only where they are the label's.
 /// </param>
-public sealed record ManifestUser(string Label, long? Id, string Token, IReadOnlyDictionary<long, string?>? Permissions = null)
-{
-    public bool Equals(ManifestUser? other) =>
-        other is not null && Label == other.Label && Id == other.Id && Token == other.Token
-        && (Permissions ?? new Dictionary<long, string?>()).OrderBy(p => p.Key).SequenceEqual((other.Permissions ?? new Dictionary<long, string?>()).OrderBy(p => p.Key));
-
-    public override int GetHashCode() => HashCode.Combine(Label, Id, Token);
-}
+public sealed record ManifestUser(string Label, long? Id, string Token, IReadOnlyDictionary<long, string?>? Permissions = null);
 
 /// <summary>
 /// The fixtures of a deployment without the provisioning extension: its users by cast label (with tokens)

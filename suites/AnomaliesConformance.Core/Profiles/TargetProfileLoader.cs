@@ -260,7 +260,7 @@ public static class TargetProfileLoader
 
                 if (errors.Secret(user, "token", field + ".", environment, required: true) is { } token)
                 {
-                    users[label] = new ManifestUser(label, id, token, permissions);
+                    users[label] = new ManifestUser(label, id, token, permissions.Count == 0 ? null : permissions);
                 }
             }
 
