@@ -112,6 +112,22 @@ public static class Discover
             }
         }
 
+        // What the checks that read back their anomalies need, chosen as the planner will choose: from what is
+        // proposed already where it will do, else from everything read.
+        foreach (var need in ExistingNeeds.All)
+        {
+            if ((need.Choose(readOnly) ?? need.Choose(survey)) is not { } chosen)
+            {
+                notFound.Add(need.Name);
+                continue;
+            }
+
+            foreach (var anomaly in chosen)
+            {
+                Choose(anomaly, need.Name);
+            }
+        }
+
         // One readable anomaly in every datastore: scoping checks need anomalies a given user cannot see.
         foreach (var datastore in survey.Where(a => a.DatastoreId is not null).GroupBy(a => a.DatastoreId))
         {

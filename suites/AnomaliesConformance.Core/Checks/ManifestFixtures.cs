@@ -224,18 +224,22 @@ public sealed class ManifestFixtures
     /// Sacrificial anomalies, one for each want (from one datastore where possible), that no other check gets
     /// while it runs; null when the unused ones cannot satisfy the wants.
     /// </summary>
-    public IReadOnlyList<ProvisionedAnomaly>? ClaimSacrificial(string testId, IReadOnlyList<Func<AnomalyTraits, bool>> wants)
+    public IReadOnlyList<ProvisionedAnomaly>? ClaimSacrificial(string testId, IReadOnlyList<Func<AnomalyTraits, bool>> wants) =>
+        ClaimSacrificial(testId, unused => Match(unused, wants));
+
+    /// <summary>The sacrificial anomalies <paramref name="choose"/> picks from the unused ones, for this check alone; null when it picks none.</summary>
+    public IReadOnlyList<ProvisionedAnomaly>? ClaimSacrificial(string testId, Func<IReadOnlyList<AnomalyTraits>, IReadOnlyList<AnomalyTraits>?> choose)
     {
         List<AnomalyTraits> picked;
         lock (gate)
         {
-            if (Match(unusedSacrificial, wants) is not { } found)
+            if (choose(unusedSacrificial) is not { } found)
             {
                 return null;
             }
 
-            picked = found;
-            unusedSacrificial.RemoveAll(found.Contains);
+            picked = [.. found];
+            unusedSacrificial.RemoveAll(picked.Contains);
         }
 
         foreach (var traits in picked)

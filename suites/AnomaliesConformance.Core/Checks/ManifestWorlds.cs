@@ -38,6 +38,11 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
     public async Task<World> RealizeAsync(ConformanceRun run, CheckEffect effect, WorldBuilder spec, CancellationToken ct = default)
     {
         var testId = NUnit.Framework.TestContext.CurrentContext.Test.FullName;
+        if (spec.Existing is { } existing)
+        {
+            return Chosen(run, testId, effect, spec, existing);
+        }
+
         if (Unarrangeable(spec) is { } lacking)
         {
             run.Missing(lacking);
@@ -102,7 +107,12 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
             }
         }
 
-        var traits = fixtures.ReadOnlyTraits.Concat(fixtures.MutableTraits).Concat(fixtures.SacrificialTraits).ToDictionary(t => t.Id);
+        return WorldOf(spec, keys, anomalies, integrations, tagNames);
+    }
+
+    private World WorldOf(WorldBuilder spec, IReadOnlyList<string> keys, IReadOnlyList<ProvisionedAnomaly> anomalies, IReadOnlyDictionary<string, long> integrations, IReadOnlyDictionary<string, string> tagNames)
+    {
+        var traits = fixtures.AllTraits.ToDictionary(t => t.Id);
         return new World
         {
             Prefix = spec.Prefix,
@@ -115,6 +125,27 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
             Specs = new Dictionary<string, AnomalySpec>(spec.Anomalies),
             TagNames = tagNames,
         };
+    }
+
+    /// <summary>
+    /// A world of existing anomalies as they are, for a check that reads back what it relies on: read-only ones
+    /// for a reading check, sacrificial ones (claimed) for a destructive one. A check that writes and puts back
+    /// has no such world: what it reads back could be what another check arranged.
+    /// </summary>
+    private World Chosen(ConformanceRun run, string testId, CheckEffect effect, WorldBuilder spec, ExistingNeed existing)
+    {
+        var keys = spec.Anomalies.Keys.ToList();
+        IReadOnlyList<AnomalyTraits>? Fits(IReadOnlyList<AnomalyTraits> candidates) =>
+            existing.Choose(candidates) is { } chosen && chosen.Count == keys.Count && chosen.Distinct().Count() == keys.Count ? chosen : null;
+        var anomalies = effect switch
+        {
+            CheckEffect.Read => Fits(fixtures.ReadOnlyTraits)?.Select(t => fixtures.ReadOnly.First(a => a.Id == t.Id)).ToList()
+                ?? Lack<IReadOnlyList<ProvisionedAnomaly>>(run, $"{existing.Name} (fixtures.anomalies.read_only)"),
+            CheckEffect.Destructive => fixtures.ClaimSacrificial(testId, Fits)
+                ?? Lack<IReadOnlyList<ProvisionedAnomaly>>(run, $"{existing.Name} (fixtures.anomalies.sacrificial)"),
+            _ => Lack<IReadOnlyList<ProvisionedAnomaly>>(run, $"{existing.Name}, for a check that writes (it cannot tell them from what another check arranged)"),
+        };
+        return WorldOf(spec, keys, anomalies, new Dictionary<string, long>(), new Dictionary<string, string>());
     }
 
     /// <summary>The first thing the spec chose that the page cannot write, in the words every such check shares; null when there is none.</summary>

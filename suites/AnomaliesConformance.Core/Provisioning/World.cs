@@ -51,6 +51,13 @@ public sealed class World
     /// <summary>The datastore of each anomaly, by key, where the world's datastore is shared (existing anomalies may span several).</summary>
     public IReadOnlyDictionary<string, long>? DatastoresOf { get; init; }
 
+    /// <summary>
+    /// The datastores a list is scoped to by a check that judges every item it lists, whoever made it (a
+    /// property every anomaly has): the world's own when provisioned; on existing data, those its anomalies are
+    /// in, shared with others. A check that expects only its own anomalies in a list must not use it.
+    /// </summary>
+    public IReadOnlyList<long> Datastores => DatastoresOf is { } shared ? [.. shared.Values.Distinct().Order()] : [datastoreId];
+
     /// <summary>Full tag names by short name, where they are not derived from <see cref="Prefix"/> (existing tags of a manifest).</summary>
     public IReadOnlyDictionary<string, string>? TagNames { get; init; }
 

@@ -54,6 +54,22 @@ public sealed class WorldBuilder
     /// <summary>Team permissions that differ from a cast member's own on the world's datastore (null: none).</summary>
     public IReadOnlyDictionary<string, string?> Grants => grantOverrides;
 
+    /// <summary>How the world can be made of existing anomalies (null: only as arranged from its spec).</summary>
+    public ExistingNeed? Existing { get; private set; }
+
+    /// <summary>
+    /// Declares that the check reads back from the target everything it relies on of its anomalies beyond what
+    /// the page lets it write (their creation times, weights, fingerprints, failed checks, source records) and
+    /// derives its expectations from what it read, so the values its spec chooses only shape a provisioned
+    /// world. On existing data the anomalies <paramref name="need"/> picks, one for each of the spec's in order,
+    /// will do (<see cref="ExistingNeeds"/>).
+    /// </summary>
+    public WorldBuilder OnExisting(ExistingNeed need)
+    {
+        Existing = need;
+        return this;
+    }
+
     public WorldBuilder Anomaly(string key, AnomalySpec? spec = null)
     {
         anomalies[key] = spec ?? new AnomalySpec();

@@ -18,27 +18,47 @@ public sealed partial class ListTests
         .Anomaly("at", Created(Boundary))
         .Anomaly("hour-after", Created(Boundary.AddHours(1))));
 
-    /// <summary>Anomalies a week apart around the boundary: far from it, where any reading of the time filters agrees.</summary>
-    private static Task<World> ProvisionWeeksAroundAsync() => ProvisionAsync(b => b
-        .Anomaly("week-before", Created(Boundary.AddDays(-7)))
-        .Anomaly("week-after", Created(Boundary.AddDays(7))));
+    /// <summary>
+    /// Anomalies days apart (a week each side of the boundary when provisioned), and the instant halfway between
+    /// their creation times as the target reads them back: far from both, where any reading of the time filters agrees.
+    /// </summary>
+    private static async Task<(World World, string Halfway)> ProvisionDaysApartAsync()
+    {
+        var world = await ProvisionAsync(b => b
+            .Anomaly("week-before", Created(Boundary.AddDays(-7)))
+            .Anomaly("week-after", Created(Boundary.AddDays(7)))
+            .OnExisting(ExistingNeeds.CreatedDaysApart));
+        var created = await CreatedAsync(world);
+        var halfway = created["week-before"] + ((created["week-after"] - created["week-before"]) / 2);
+        return (world, WorldBuilder.Timestamp(halfway));
+    }
+
+    /// <summary>When each of the world's anomalies was created, as an Admin reads it back (its chosen time when provisioned).</summary>
+    private static async Task<Dictionary<string, DateTimeOffset>> CreatedAsync(World world)
+    {
+        var keys = world.Anomalies.Keys.ToList();
+        var anomalies = await Task.WhenAll(keys.Select(key => SnapshotAsync(world[key])));
+        return keys.Zip(anomalies).ToDictionary(
+            p => p.First,
+            p => Read.Instant(p.Second["created"]?.ToString()) ?? Read.Blocked<DateTimeOffset>("ANOMALY-CREATED-ISO8601", $"the creation time of anomaly {world[p.First].Id}", null));
+    }
 
     [Test]
     [Rule("LIST-START-DATE-APPLIES")]
     public async Task Start_date_keeps_what_was_created_after_it_and_drops_what_was_created_before()
     {
-        var world = await ProvisionWeeksAroundAsync();
+        var (world, halfway) = await ProvisionDaysApartAsync();
 
-        await ShouldListExactlyAsync(world, ["week-after"], "start_date is a lower bound on created", ("start_date", WorldBuilder.Timestamp(Boundary)));
+        await ShouldListExactlyAsync(world, ["week-after"], $"start_date={halfway} is a lower bound on created", ("start_date", halfway));
     }
 
     [Test]
     [Rule("LIST-END-DATE-APPLIES")]
     public async Task End_date_keeps_what_was_created_before_it_and_drops_what_was_created_after()
     {
-        var world = await ProvisionWeeksAroundAsync();
+        var (world, halfway) = await ProvisionDaysApartAsync();
 
-        await ShouldListExactlyAsync(world, ["week-before"], "end_date is an upper bound on created", ("end_date", WorldBuilder.Timestamp(Boundary)));
+        await ShouldListExactlyAsync(world, ["week-before"], $"end_date={halfway} is an upper bound on created", ("end_date", halfway));
     }
 
     [Test]
