@@ -114,7 +114,7 @@ public static class Discover
 
         // What the checks that read back their anomalies need, chosen as the planner will choose: from what is
         // proposed already where it will do, else from everything read.
-        foreach (var need in ExistingNeeds.All)
+        foreach (var need in ExistingNeeds.All.Where(n => !n.Destroys))
         {
             if ((need.Choose(readOnly) ?? need.Choose(survey)) is not { } chosen)
             {
@@ -142,6 +142,24 @@ public static class Discover
         }
 
         var used = readOnly.Select(a => a.Id).ToHashSet();
+        // Anomalies that destructive checks need as they are (comments under them, say): proposed as sacrificial,
+        // a set for every check that uses the need.
+        var destroyable = new List<Proposal>();
+        foreach (var need in ExistingNeeds.All.Where(n => n.Destroys))
+        {
+            for (var use = 0; use < need.Uses; use++)
+            {
+                if (need.Choose([.. survey.Where(a => !used.Contains(a.Id))]) is not { } chosen)
+                {
+                    notFound.Add(need.Name);
+                    break;
+                }
+
+                used.UnionWith(chosen.Select(a => a.Id));
+                destroyable.AddRange(chosen.Select(a => new Proposal(a, [Describe(a), need.Name])));
+            }
+        }
+
         // Open ones without ticket links first (a link a check deletes cannot be recreated with its id), then the
         // least annotated (fewer values to put back).
         var open = survey.Where(a => a.IsOpen && !used.Contains(a.Id))
@@ -155,7 +173,7 @@ public static class Discover
         ];
         var mutable = Spread(MutableWanted);
         used.UnionWith(mutable.Select(a => a.Id));
-        var sacrificial = Spread(SacrificialWanted);
+        var sacrificial = Spread(SacrificialWanted - destroyable.Count);
         if (mutable.Count == 0)
         {
             notFound.Add("an open (Active or Acknowledged) anomaly to write to and put back");
@@ -164,7 +182,7 @@ public static class Discover
         return new Draft(
             [.. readOnly.Select(a => new Proposal(a, [.. reasons[a.Id].Prepend(Describe(a))]))],
             [.. mutable.Select(a => new Proposal(a, [Describe(a), "open: written, then put back after each check"]))],
-            [.. sacrificial.Select(a => new Proposal(a, [Describe(a), "open and little annotated: a check archives and hard-deletes it"]))],
+            [.. destroyable, .. sacrificial.Select(a => new Proposal(a, [Describe(a), "open and little annotated: a check archives and hard-deletes it"]))],
             notFound,
             survey.Count)
         {

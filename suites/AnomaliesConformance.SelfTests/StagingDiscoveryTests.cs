@@ -101,6 +101,10 @@ public sealed class StagingDiscoveryTests
     [TestCase("history-not-recorded-for-tags", "HISTORY-RECORDS-CHANGES")]
     [TestCase("comments-oldest-first", "COMMENTS-NEWEST-FIRST")]
     [TestCase("comments-start-exclusive", "COMMENTS-START-INCLUSIVE")]
+    [TestCase("page-count-rounded-down", "PAGINATION-ENVELOPE")]
+    [TestCase("list-related-same-datastore-only", "LIST-RELATED-TO-ID")]
+    [TestCase("comments-of-missing-anomaly-empty", "HARD-DELETE-CASCADE")]
+    [TestCase("failed-checks-uuid-404", "GET-ID-FORMS-EVERY-PATH")]
     public async Task On_staging_data_a_check_fails_its_rule_when_the_target_breaks_it(string fault, string rule)
     {
         await using var staging = await StagingTarget.StartAsync([fault]);

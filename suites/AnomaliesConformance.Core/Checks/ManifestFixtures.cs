@@ -117,9 +117,10 @@ public sealed class ManifestFixtures
                 }
 
                 var traits = TargetSurvey.TraitsOf(id, anomaly);
-                if (purpose == FixturePurpose.ReadOnly)
+                if (purpose != FixturePurpose.Mutable)
                 {
-                    // Checks that read comments back are given an anomaly whose comments have the shape they ask.
+                    // Checks that read comments back, or destroy an anomaly with everything under it, are given an
+                    // anomaly whose comments have the shape they ask.
                     var comments = await api.GetAsync(admin, $"/api/anomalies/{id}/comments?include_deleted=true", purpose: ExchangePurpose.Verify);
                     traits = TargetSurvey.WithComments(traits, comments.Status == 200 ? new Representation().ItemsOf(comments.JsonOrNull()) : null);
                 }

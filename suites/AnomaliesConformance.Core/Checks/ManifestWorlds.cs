@@ -145,7 +145,7 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
                 ?? Lack<IReadOnlyList<ProvisionedAnomaly>>(run, $"{existing.Name} (fixtures.anomalies.sacrificial)"),
             _ => Lack<IReadOnlyList<ProvisionedAnomaly>>(run, $"{existing.Name}, for a check that writes (it cannot tell them from what another check arranged)"),
         };
-        return WorldOf(spec, keys, anomalies, new Dictionary<string, long>(), new Dictionary<string, string>());
+        return WorldOf(spec, keys, anomalies, IntegrationIds(run, spec), TagNames(run, spec));
     }
 
     /// <summary>The first thing the spec chose that the page cannot write, in the words every such check shares; null when there is none.</summary>

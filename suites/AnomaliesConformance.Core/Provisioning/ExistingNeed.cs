@@ -10,6 +10,12 @@ namespace AnomaliesConformance.Core.Provisioning;
 /// </summary>
 public sealed record ExistingNeed(string Name, Func<IReadOnlyList<AnomalyTraits>, IReadOnlyList<AnomalyTraits>?> Choose)
 {
+    /// <summary>The check destroys what it is given: the need is met by sacrificial anomalies, each used once.</summary>
+    public bool Destroys { get; init; }
+
+    /// <summary>How many checks use the need: for a destructive one, how many sets `--discover` proposes.</summary>
+    public int Uses { get; init; } = 1;
+
     /// <summary>
     /// The first datastore whose candidates <paramref name="pick"/> can choose from, as it chose: a provisioned
     /// world is one datastore, and a check that walks a filtered list walks fewer pages of one.

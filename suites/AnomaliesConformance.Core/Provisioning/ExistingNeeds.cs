@@ -18,9 +18,82 @@ public static class ExistingNeeds
             return open.Count >= 2 && open[^1].Created - open[0].Created >= TimeSpan.FromDays(2) ? [open[0], open[^1]] : null;
         }));
 
+    // --- fingerprints and related anomalies -------------------------------------------------------------
+
+    /// <summary>
+    /// Two open anomalies of one datastore sharing a fingerprint, and an open one of that datastore with another
+    /// fingerprint; the first also shares its fingerprint with an open anomaly of another datastore where one does.
+    /// </summary>
+    public static readonly ExistingNeed SharedFingerprint = new(
+        "two open anomalies of one datastore sharing a fingerprint, and one with another fingerprint",
+        candidates => SharingFingerprint(candidates, acrossDatastores: false));
+
+    /// <summary>What <see cref="SharedFingerprint"/> picks, and an open anomaly of another datastore sharing the first one's fingerprint.</summary>
+    public static readonly ExistingNeed FingerprintInTwoDatastores = new(
+        "an anomaly whose fingerprint recurs in its own datastore and in another, all open",
+        candidates => SharingFingerprint(candidates, acrossDatastores: true));
+
+    /// <summary>An open anomaly of another datastore than <paramref name="datastore"/> sharing <paramref name="fingerprint"/>.</summary>
+    public static ExistingNeed FingerprintElsewhere(long fingerprint, long datastore) => new(
+        FingerprintInTwoDatastores.Name,
+        candidates => candidates.FirstOrDefault(a => a.IsOpen && a.Fingerprint == fingerprint && a.DatastoreId is { } d && d != datastore) is { } far ? [far] : null);
+
+    private static IReadOnlyList<AnomalyTraits>? SharingFingerprint(IReadOnlyList<AnomalyTraits> candidates, bool acrossDatastores)
+    {
+        var open = candidates.Where(a => a.IsOpen && a.Fingerprint is not null && a.DatastoreId is not null).ToList();
+        AnomalyTraits? Far(AnomalyTraits given) => open.FirstOrDefault(a => a.Fingerprint == given.Fingerprint && a.DatastoreId != given.DatastoreId);
+        foreach (var given in open.OrderBy(a => Far(a) is null).ThenBy(a => a.Id))
+        {
+            var twin = open.FirstOrDefault(a => a.Id != given.Id && a.Fingerprint == given.Fingerprint && a.DatastoreId == given.DatastoreId);
+            var stranger = open.FirstOrDefault(a => a.Fingerprint != given.Fingerprint && a.DatastoreId == given.DatastoreId);
+            if (twin is null || stranger is null)
+            {
+                continue;
+            }
+
+            if (!acrossDatastores)
+            {
+                return [given, twin, stranger];
+            }
+
+            if (Far(given) is { } far)
+            {
+                return [given, twin, stranger, far];
+            }
+        }
+
+        return null;
+    }
+
+    // --- destroyed with everything under them ------------------------------------------------------------
+
+    /// <summary>A sacrificial anomaly with comments (open, or archived already), hard-deleted with everything under it.</summary>
+    public static readonly ExistingNeed SacrificialWithComments = new(
+        "a sacrificial anomaly with comments",
+        candidates => candidates.FirstOrDefault(a => a.Comments > 0 && a.Type is not null && (a.IsOpen || a.IsArchived)) is { } one ? [one] : null)
+    {
+        Destroys = true,
+        Uses = 2,
+    };
+
+    /// <summary>Three open sacrificial anomalies, the first with comments: read, written and archived by both id forms.</summary>
+    public static readonly ExistingNeed CommentedAndTwoOpen = new(
+        "three open sacrificial anomalies, one of them with comments",
+        candidates => candidates.FirstOrDefault(a => a.IsOpen && a.Comments > 0) is { } read
+            && candidates.Where(a => a.IsOpen && a.Id != read.Id).Take(2).ToList() is [var write, var archive]
+                ? [read, write, archive]
+                : null)
+    {
+        Destroys = true,
+    };
+
     /// <summary>Every need, in the order `--discover` covers them.</summary>
     public static IReadOnlyList<ExistingNeed> All { get; } =
     [
         CreatedDaysApart,
+        FingerprintInTwoDatastores,
+        SharedFingerprint,
+        SacrificialWithComments,
+        CommentedAndTwoOpen,
     ];
 }

@@ -43,6 +43,7 @@ public static class StagingLikeDataset
         // Tags drawn apart, so adding them left every other trait of the data set as it was.
         var tagging = new Bogus.Randomizer(seed + 1);
         long previousFingerprint = 0;
+        var recurring = new Dictionary<int, long>();
         for (var d = 1; d <= Datastores; d++)
         {
             for (var i = 0; i < AnomaliesPerDatastore; i++)
@@ -51,6 +52,14 @@ public static class StagingLikeDataset
                 var field = random.ArrayElement(Fields);
                 // About one in ten recurs: it shares the fingerprint of the one before.
                 var fingerprint = previousFingerprint != 0 && random.Bool(0.1f) ? previousFingerprint : random.Long(1, long.MaxValue / 2);
+                // Some recur across the warehouses (the same check fails in each replica): the first
+                // datastore's 7th of every 20 recurs in its 8th and in the others' 7th.
+                if ((i % 20 == 8 && d == 1) || (i % 20 == 7 && d > 1))
+                {
+                    fingerprint = recurring[i - (i % 20) + 7];
+                }
+
+                recurring.TryAdd(i, fingerprint);
                 previousFingerprint = fingerprint;
                 var anomaly = new JsonObject
                 {

@@ -131,8 +131,15 @@ public sealed class HardDeleteTests : ConformanceTest
     {
         var world = await ProvisionAsync(b => b
             .Anomaly("a", new() { Status = "Resolved", Comments = [new("member-viewer", "before the purge", new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero))] })
-            .Integration("jira"));
+            .Integration("jira")
+            .OnExisting(ExistingNeeds.SacrificialWithComments));
         var anomaly = world["a"];
+        if (!(await SnapshotAsync(anomaly)).IsArchived())
+        {
+            // An existing sacrificial anomaly with comments may still be open; only an archived one may be hard-deleted.
+            (await DeleteAsync(As("member-author"), anomaly.Id, "?archive=true&status=Resolved")).ShouldSucceed("archiving first");
+        }
+
         (await CreateLinkAsync(As("manager-author"), anomaly.Id, $$"""{"integration_id": {{world.Integrations["jira"]}}, "ticket_id": "sys-9", "ticket_number": "INC9", "status": "New"}"""))
             .ShouldSucceed("linking a ticket before the purge");
 

@@ -15,30 +15,37 @@ public sealed partial class ListTests
     [Rule("LIST-RELATED-TO-ID")]
     public async Task Related_to_id_returns_the_visible_anomalies_sharing_the_fingerprint_in_every_datastore()
     {
-        var fingerprint = RunFingerprint();
         var world = await ProvisionAsync(b => b
-            .Anomaly("given", new() { Fingerprint = fingerprint })
-            .Anomaly("twin", new() { Fingerprint = fingerprint })
-            .Anomaly("stranger", new() { Fingerprint = fingerprint + 1 }));
-        var elsewhere = await ProvisionAsync(b => b.Anomaly("far-twin", new() { Fingerprint = fingerprint }));
+            .Anomaly("given", new() { Fingerprint = RunFingerprint() })
+            .Anomaly("twin", new() { Fingerprint = RunFingerprint() })
+            .Anomaly("stranger", new() { Fingerprint = RunFingerprint() + 1 })
+            .OnExisting(ExistingNeeds.SharedFingerprint));
+        // The fingerprint as the target reads it back: on existing data nobody chose it.
+        var given = await SnapshotAsync(world["given"]);
+        var fingerprint = Read.RequiredInteger(given, "fingerprint", "the given anomaly");
+        var datastore = Read.RefId(given, "datastore");
+        var elsewhere = await ProvisionAsync(b => b
+            .Anomaly("far-twin", new() { Fingerprint = fingerprint })
+            .OnExisting(ExistingNeeds.FingerprintElsewhere(fingerprint, datastore)));
 
         // Not scoped to a datastore: related anomalies are looked for everywhere the caller can see.
-        var response = (await ListAsync(Viewer, ("related_to_id", world["given"].Id), ("size", 100))).ShouldSucceed("listing related anomalies");
+        var walk = await Read.WalkAsync(Api, Viewer, "/api/anomalies" + Query.String(("related_to_id", world["given"].Id)), 100, Read.ListEnvelopeRule);
 
-        var items = response.ListItems().ToList();
-        items.Select(a => a.Id()).Should().Contain([world["twin"].Id, elsewhere["far-twin"].Id], "anomalies sharing the fingerprint, in any datastore, are related: {0}", response);
-        items.Select(a => Read.RequiredValue(a, "fingerprint", "a related anomaly", response).ToJsonString().Trim('"')).Should().OnlyContain(
-            f => f == fingerprint.ToString(System.Globalization.CultureInfo.InvariantCulture), "no anomaly with another fingerprint is related: {0}", response);
+        var items = walk.Items;
+        items.Select(a => a.Id()).Should().Contain([world["twin"].Id, elsewhere["far-twin"].Id], "anomalies sharing the fingerprint, in any datastore, are related: {0}", walk.Answers[0]);
+        items.Select(a => Read.RequiredInteger(a, "fingerprint", "a related anomaly", walk.Answers[0])).Should().OnlyContain(
+            f => f == fingerprint, "no anomaly with another fingerprint than {0} is related: {1}", fingerprint, walk.Answers[0]);
     }
 
     [Test]
     [Rule("LIST-RELATED-EXCLUDES-SELF")]
     public async Task Related_to_id_does_not_return_the_anomaly_itself()
     {
-        var fingerprint = RunFingerprint();
         var world = await ProvisionAsync(b => b
-            .Anomaly("given", new() { Fingerprint = fingerprint })
-            .Anomaly("twin", new() { Fingerprint = fingerprint }));
+            .Anomaly("given", new() { Fingerprint = RunFingerprint() })
+            .Anomaly("twin", new() { Fingerprint = RunFingerprint() })
+            .Anomaly("stranger", new() { Fingerprint = RunFingerprint() + 1 })
+            .OnExisting(ExistingNeeds.SharedFingerprint));
         // A profile may declare that the anomaly itself is related too (rules.yaml, profile_key related_includes_self).
         string[] expected = Run.Expectation("related_includes_self") == "true" ? ["given", "twin"] : ["twin"];
 

@@ -4,6 +4,7 @@ using FluentAssertions;
 using NUnit.Framework;
 using static AnomaliesConformance.Suite.Support.ResponseAssertions;
 using AnomaliesConformance.Core.Checks;
+using AnomaliesConformance.Core.Provisioning;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 
@@ -55,11 +56,14 @@ public sealed class RetrieveTests : ConformanceTest
     [Effect(CheckEffect.Destructive)]
     public async Task Every_per_anomaly_path_answers_the_same_by_numeric_id_and_by_uuid()
     {
+        // Every path answers something of "read" (a comment, a history entry, its checks and rows); "write" and
+        // "archive" are open, and nothing else of them matters.
         var world = await ProvisionAsync(b => b
             .Anomaly("read", new() { Comments = [new("member-viewer", "seen", new DateTimeOffset(2026, 4, 2, 8, 0, 0, TimeSpan.Zero))] })
             .Anomaly("write")
             .Anomaly("archive")
-            .Integration("jira"));
+            .Integration("jira")
+            .OnExisting(ExistingNeeds.CommentedAndTwoOpen));
         var read = world["read"];
         var viewer = As("member-viewer");
 
