@@ -90,10 +90,12 @@ public static class Discover
             list.Add(reason);
         }
 
+        // A soft-deleted anomaly answers only with include_deleted=true: proposed only for a need that asks for one.
+        var visible = survey.Where(a => !a.SoftDeleted).ToList();
         foreach (var want in ReadOnlyWants)
         {
             var already = readOnly.FirstOrDefault(want.Qualifies);
-            var pick = already ?? survey
+            var pick = already ?? visible
                 .Where(want.Qualifies)
                 .OrderByDescending(a => ReadOnlyWants.Count(w => w.Qualifies(a)))
                 .ThenBy(a => a.Id)
@@ -106,7 +108,7 @@ public static class Discover
 
             Choose(pick, want.Name);
             if (want.WithPartner
-                && survey.FirstOrDefault(a => a.Id != pick.Id && a.Fingerprint == pick.Fingerprint) is { } partner)
+                && visible.FirstOrDefault(a => a.Id != pick.Id && a.Fingerprint == pick.Fingerprint) is { } partner)
             {
                 Choose(partner, $"shares its fingerprint with {pick.Id}");
             }
@@ -129,7 +131,7 @@ public static class Discover
         }
 
         // One readable anomaly in every datastore: scoping checks need anomalies a given user cannot see.
-        foreach (var datastore in survey.Where(a => a.DatastoreId is not null).GroupBy(a => a.DatastoreId))
+        foreach (var datastore in visible.Where(a => a.DatastoreId is not null).GroupBy(a => a.DatastoreId))
         {
             if (readOnly.Any(a => a.DatastoreId == datastore.Key))
             {
@@ -193,7 +195,7 @@ public static class Discover
 
     private static string Describe(AnomalyTraits a)
     {
-        var parts = new List<string> { $"{a.Status ?? "status ?"} {a.Type ?? "type ?"}" };
+        var parts = new List<string> { $"{(a.SoftDeleted ? "soft-deleted " : "")}{a.Status ?? "status ?"} {a.Type ?? "type ?"}" };
         if (a.DatastoreId is { } ds)
         {
             parts.Add($"datastore {ds}");

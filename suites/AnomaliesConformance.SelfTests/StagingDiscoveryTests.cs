@@ -105,6 +105,8 @@ public sealed class StagingDiscoveryTests
     [TestCase("list-related-same-datastore-only", "LIST-RELATED-TO-ID")]
     [TestCase("comments-of-missing-anomaly-empty", "HARD-DELETE-CASCADE")]
     [TestCase("failed-checks-uuid-404", "GET-ID-FORMS-EVERY-PATH")]
+    [TestCase("soft-deleted-writable", "SOFT-DELETED-NOT-WRITABLE")]
+    [TestCase("list-archived-include-shows-deleted", "LIST-EXCLUDES-DELETED")]
     public async Task On_staging_data_a_check_fails_its_rule_when_the_target_breaks_it(string fault, string rule)
     {
         await using var staging = await StagingTarget.StartAsync([fault]);
@@ -191,7 +193,8 @@ public sealed class StagingDiscoveryTests
         {
             var folder = TempDirectory.Create(name);
             var draftPath = Path.Combine(folder, "draft.yaml");
-            (await DiscoverAsync(draftPath)).ExitCode.Should().Be(0);
+            var discover = await DiscoverAsync(draftPath);
+            discover.ExitCode.Should().Be(0, "--discover: {0}", discover);
             var output = Path.Combine(folder, "run");
             var run = await ChildProcess.RunAsync("dotnet", [Repository.RunnerDll, "--profile", (await CompleteAsync(draftPath)).Profile, "--seed", "4242", "--out", output, .. arguments], TimeSpan.FromMinutes(5), Environment);
             return (run, output);

@@ -31,6 +31,7 @@ public sealed class ManifestFixtures
     private readonly Dictionary<long, ProvisionedAnomaly> byId;
     private readonly ConcurrentDictionary<string, List<(ProvisionedAnomaly Anomaly, JsonObject Before)>> claims = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentBag<(long Id, JsonObject Arranged)>> arrangedSacrificial = new(StringComparer.Ordinal);
+    private HashSet<long>? keptForNeeds;
     private TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ManifestFixtures(
@@ -111,12 +112,20 @@ public sealed class ManifestFixtures
             foreach (var entry in manifest.Of(purpose))
             {
                 var response = await api.GetAsync(admin, $"/api/anomalies/{Uri.EscapeDataString(entry)}", purpose: ExchangePurpose.Verify);
+                var softDeleted = false;
+                if (response.Status == 404)
+                {
+                    // Hidden unless asked for: a soft-deleted anomaly, listed for the checks that need one.
+                    response = await api.GetAsync(admin, $"/api/anomalies/{Uri.EscapeDataString(entry)}?include_deleted=true", purpose: ExchangePurpose.Verify);
+                    softDeleted = response.Status == 200;
+                }
+
                 if (response.Status != 200 || response.Json is not JsonObject anomaly || Representation.IntegerOf(anomaly["id"]) is not { } id)
                 {
                     throw new SetupException($"fixtures.anomalies.{FixtureManifest.Key(purpose)}: anomaly {entry} is not readable as the profile's admin (HTTP {response.Status})");
                 }
 
-                var traits = TargetSurvey.TraitsOf(id, anomaly);
+                var traits = TargetSurvey.TraitsOf(id, anomaly) with { SoftDeleted = softDeleted };
                 if (purpose != FixturePurpose.Mutable)
                 {
                     // Checks that read comments back, or destroy an anomaly with everything under it, are given an
@@ -127,7 +136,7 @@ public sealed class ManifestFixtures
 
                 if (purpose == FixturePurpose.Mutable && !traits.IsOpen)
                 {
-                    throw new SetupException($"fixtures.anomalies.mutable: anomaly {entry} is {traits.Status}; a mutable anomaly must be Active or Acknowledged so its status can be put back");
+                    throw new SetupException($"fixtures.anomalies.mutable: anomaly {entry} is {(traits.SoftDeleted ? "soft-deleted" : traits.Status)}; a mutable anomaly must be Active or Acknowledged so its status can be put back");
                 }
 
                 resolved.Add((new ProvisionedAnomaly(entry, id, traits.Uuid), traits));
@@ -225,8 +234,34 @@ public sealed class ManifestFixtures
     /// Sacrificial anomalies, one for each want (from one datastore where possible), that no other check gets
     /// while it runs; null when the unused ones cannot satisfy the wants.
     /// </summary>
+    /// <remarks>Anomalies kept for the destructive needs go to other checks only when nothing else fits.</remarks>
     public IReadOnlyList<ProvisionedAnomaly>? ClaimSacrificial(string testId, IReadOnlyList<Func<AnomalyTraits, bool>> wants) =>
-        ClaimSacrificial(testId, unused => Match(unused, wants));
+        ClaimSacrificial(testId, unused => Match([.. unused.Where(t => !KeptForNeeds().Contains(t.Id))], wants) ?? Match(unused, wants));
+
+    /// <summary>
+    /// The sacrificial anomalies the destructive needs (<see cref="ExistingNeeds"/>) would choose, a set for every
+    /// check that uses one: an anomaly with comments under it, or a soft-deleted one, is what few are, and a
+    /// check that would take any open anomaly must not take it first. Called under the gate.
+    /// </summary>
+    private HashSet<long> KeptForNeeds()
+    {
+        if (keptForNeeds is null)
+        {
+            keptForNeeds = [];
+            foreach (var need in ExistingNeeds.All.Where(n => n.Destroys))
+            {
+                for (var use = 0; use < need.Uses; use++)
+                {
+                    if (need.Choose([.. unusedSacrificial.Where(t => !keptForNeeds.Contains(t.Id))]) is { } chosen)
+                    {
+                        keptForNeeds.UnionWith(chosen.Select(t => t.Id));
+                    }
+                }
+            }
+        }
+
+        return keptForNeeds;
+    }
 
     /// <summary>The sacrificial anomalies <paramref name="choose"/> picks from the unused ones, for this check alone; null when it picks none.</summary>
     public IReadOnlyList<ProvisionedAnomaly>? ClaimSacrificial(string testId, Func<IReadOnlyList<AnomalyTraits>, IReadOnlyList<AnomalyTraits>?> choose)
@@ -296,7 +331,7 @@ public sealed class ManifestFixtures
 
         // The least annotated first: fewer values to arrange and put back, and a target that cannot replace a
         // set (tags appended, not replaced) is least likely to leave one it cannot restore.
-        var plain = candidates.OrderBy(c => c.Tags + c.Assignees).ToList();
+        var plain = candidates.Where(c => !c.SoftDeleted).OrderBy(c => c.Tags + c.Assignees).ToList();
         return plain.GroupBy(c => c.DatastoreId).Select(g => Greedy(g, wants)).FirstOrDefault(p => p is not null)
             ?? Greedy(plain, wants);
     }

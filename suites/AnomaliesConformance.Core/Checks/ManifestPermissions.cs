@@ -22,7 +22,7 @@ public static class ManifestPermissions
     /// <returns>The setup problems found, each naming the user, the datastore and what the target answered.</returns>
     public static async Task<IReadOnlyList<string>> VerifyAsync(FixtureManifest manifest, ManifestFixtures fixtures, IReadOnlyDictionary<string, Actor> cast, ApiClient api)
     {
-        var oneOfEach = fixtures.AllTraits.Where(t => t.DatastoreId is not null).GroupBy(t => t.DatastoreId!.Value).ToDictionary(g => g.Key, g => g.First());
+        var oneOfEach = fixtures.AllTraits.Where(t => t.DatastoreId is not null && !t.SoftDeleted).GroupBy(t => t.DatastoreId!.Value).ToDictionary(g => g.Key, g => g.First());
         var problems = new ConcurrentBag<(long Datastore, string Problem)>();
         var notTheLabels = new HashSet<long>();
         var reads = new List<Task>();

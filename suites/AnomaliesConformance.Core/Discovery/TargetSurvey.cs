@@ -36,9 +36,15 @@ public sealed record AnomalyTraits
     public int? TicketLinks { get; init; }
     public IReadOnlyList<long> IntegrationIds { get; init; } = [];
 
-    public bool IsOpen => Status is "Active" or "Acknowledged";
+    /// <summary>
+    /// Soft-deleted: absent from every list and answered only with include_deleted=true. Such an anomaly is
+    /// neither open nor archived to a check that does not ask for soft deletion by name.
+    /// </summary>
+    public bool SoftDeleted { get; init; }
 
-    public bool IsArchived => Status is "Resolved" or "Duplicate" or "Invalid" or "Discarded";
+    public bool IsOpen => !SoftDeleted && Status is "Active" or "Acknowledged";
+
+    public bool IsArchived => !SoftDeleted && Status is "Resolved" or "Duplicate" or "Invalid" or "Discarded";
 }
 
 /// <summary>
@@ -53,6 +59,9 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
     public const int MaxListed = 2_000;
     public const int MaxDetailed = 400;
 
+    /// <summary>How many ids between the listed ones are asked for with include_deleted=true, to find soft-deleted anomalies.</summary>
+    public const int MaxGapProbes = 200;
+
     public async Task<IReadOnlyList<AnomalyTraits>> ReadAsync(CancellationToken ct = default)
     {
         var listed = await ListAsync(ct);
@@ -63,7 +72,41 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
         await Parallel.ForEachAsync(RoundRobin.Take(listed, a => (a.DatastoreId, a.Type, a.Status), MaxDetailed), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (anomaly, token) =>
             detailed.Add(await DetailAsync(anomaly, token)));
         var ids = detailed.Select(d => d.Id).ToHashSet();
-        return [.. detailed.OrderBy(d => d.Id), .. listed.Where(a => !ids.Contains(a.Id))];
+        return [.. detailed.OrderBy(d => d.Id), .. listed.Where(a => !ids.Contains(a.Id)), .. await SoftDeletedAsync(listed, ct)];
+    }
+
+    /// <summary>
+    /// Soft-deleted anomalies are in no list: where ids are numbered in sequence, those missing between listed
+    /// ones are asked for with include_deleted=true (a few at a time, at most <see cref="MaxGapProbes"/>), and
+    /// one that answers is soft-deleted. A target whose ids are not sequential yields none, and loses nothing.
+    /// </summary>
+    private async Task<IReadOnlyList<AnomalyTraits>> SoftDeletedAsync(IReadOnlyList<AnomalyTraits> listed, CancellationToken ct)
+    {
+        var ids = listed.Select(a => a.Id).ToHashSet();
+        if (ids.Count < 2)
+        {
+            return [];
+        }
+
+        var gaps = new List<long>();
+        for (var id = ids.Min() + 1; id < ids.Max() && gaps.Count < MaxGapProbes; id++)
+        {
+            if (!ids.Contains(id))
+            {
+                gaps.Add(id);
+            }
+        }
+
+        var found = new ConcurrentBag<AnomalyTraits>();
+        await Parallel.ForEachAsync(gaps, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (id, token) =>
+        {
+            var response = await api.GetAsync(admin, $"/api/anomalies/{id}?include_deleted=true", token, ExchangePurpose.Verify);
+            if (response.Status == 200 && response.JsonOrNull() is JsonObject anomaly && Representation.IntegerOf(anomaly["id"]) == id)
+            {
+                found.Add(TraitsOf(id, anomaly) with { SoftDeleted = true });
+            }
+        });
+        return [.. found.OrderBy(a => a.Id)];
     }
 
     private async Task<List<AnomalyTraits>> ListAsync(CancellationToken ct)
@@ -108,7 +151,12 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
         var comments = api.GetAsync(admin, $"/api/anomalies/{anomaly.Id}/comments?include_deleted=true", ct, ExchangePurpose.Verify);
         var links = api.GetAsync(admin, $"/api/anomalies/{anomaly.Id}/ticket-links", ct, ExchangePurpose.Verify);
         var records = api.GetAsync(admin, $"/api/anomalies/{anomaly.Id}/source-record?limit=100", ct, ExchangePurpose.Verify);
-        await Task.WhenAll(comments, links, records);
+        // A listed anomaly that GET one hides is soft-deleted all the same (a list that shows those deviates, and
+        // the checks on soft deletion need to know which ones they are).
+        var itself = api.GetAsync(admin, $"/api/anomalies/{anomaly.Id}", ct, ExchangePurpose.Verify);
+        await Task.WhenAll(comments, links, records, itself);
+        var softDeleted = (await itself).Status == 404
+            && (await api.GetAsync(admin, $"/api/anomalies/{anomaly.Id}?include_deleted=true", ct, ExchangePurpose.Verify)).Status == 200;
         var commentItems = (await comments).Status == 200 ? spelling.ItemsOf((await comments).JsonOrNull()) : null;
         var linkItems = (await links).Status == 200 ? spelling.ItemsOf((await links).JsonOrNull()) : null;
         var recordBody = (await records).Status == 200 ? (await records).JsonOrNull() : null;
@@ -119,6 +167,7 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
             IntegrationIds = [.. (linkItems ?? []).Select(l => Representation.IntegerOf(l?["integration_id"])).OfType<long>().Distinct()],
             SourceRows = rows?.Count,
             MaskedFields = recordBody?["masked_fields"] is JsonArray masked ? [.. masked.Select(m => m?.ToString() ?? "")] : null,
+            SoftDeleted = softDeleted,
         };
     }
 

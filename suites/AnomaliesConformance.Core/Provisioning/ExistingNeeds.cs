@@ -87,6 +87,45 @@ public static class ExistingNeeds
         Destroys = true,
     };
 
+    // --- soft deletion ------------------------------------------------------------------------------------
+
+    /// <summary>A soft-deleted anomaly, read (with and without include_deleted) and never written.</summary>
+    public static readonly ExistingNeed SoftDeleted = new(
+        "a soft-deleted anomaly",
+        candidates => candidates.FirstOrDefault(a => a.SoftDeleted) is { } deleted ? [deleted] : null);
+
+    /// <summary>A soft-deleted anomaly and an open one of its datastore that was never deleted.</summary>
+    public static readonly ExistingNeed SoftDeletedBesideOpen = new(
+        "a soft-deleted anomaly and an open one of its datastore",
+        candidates => candidates.Where(a => a.SoftDeleted)
+            .Select(deleted => candidates.FirstOrDefault(a => a.IsOpen && a.DatastoreId == deleted.DatastoreId) is { } kept ? new[] { deleted, kept } : null)
+            .FirstOrDefault(pair => pair is not null));
+
+    /// <summary>A soft-deleted sacrificial anomaly whose status is open: writes to it are tried, and must be refused.</summary>
+    public static readonly ExistingNeed SacrificialSoftDeletedOpen = new(
+        "a soft-deleted sacrificial anomaly with an open status",
+        candidates => candidates.FirstOrDefault(a => a.SoftDeleted && a.Status is "Active" or "Acknowledged") is { } deleted ? [deleted] : null)
+    {
+        Destroys = true,
+    };
+
+    /// <summary>
+    /// Sacrificial anomalies of one datastore: open, archived, soft-deleted with an open status, soft-deleted with
+    /// an archived one, and archived (to be hard-deleted).
+    /// </summary>
+    public static readonly ExistingNeed EveryKindOfDeletion = new(
+        "sacrificial anomalies of one datastore: an open one, two archived, and two soft-deleted (one open, one archived)",
+        candidates => ExistingNeed.InOneDatastore(candidates, ds =>
+            ds.FirstOrDefault(a => a.IsOpen) is { } open
+            && ds.Where(a => a.IsArchived).Take(2).ToList() is [var archived, var hard]
+            && ds.FirstOrDefault(a => a.SoftDeleted && a.Status is "Active" or "Acknowledged") is { } softOpen
+            && ds.FirstOrDefault(a => a.SoftDeleted && a.Status is "Resolved" or "Duplicate" or "Invalid" or "Discarded") is { } softArchived
+                ? [open, archived, softOpen, softArchived, hard]
+                : null))
+    {
+        Destroys = true,
+    };
+
     /// <summary>Every need, in the order `--discover` covers them.</summary>
     public static IReadOnlyList<ExistingNeed> All { get; } =
     [
@@ -95,5 +134,9 @@ public static class ExistingNeeds
         SharedFingerprint,
         SacrificialWithComments,
         CommentedAndTwoOpen,
+        SoftDeleted,
+        SoftDeletedBesideOpen,
+        SacrificialSoftDeletedOpen,
+        EveryKindOfDeletion,
     ];
 }

@@ -73,6 +73,8 @@ public static class StagingLikeDataset
                     ["description"] = faker.Hacker.Phrase(),
                     ["created"] = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(-random.Int(0, 60 * 24 * 90)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
                     ["fingerprint"] = fingerprint,
+                    // Rescans retire some: soft-deleted, in no list, answered only with include_deleted=true.
+                    ["soft_deleted"] = i % 20 == 11,
                     ["tags"] = new JsonArray([.. (tagging.Bool(0.3f) ? tagging.ArrayElements(TagCatalogue, tagging.Int(1, 2)) : []).Select(t => (JsonNode?)t)]),
                     ["failed_checks"] = new JsonArray(new JsonObject
                     {

@@ -94,7 +94,7 @@ public sealed class RetrieveTests : ConformanceTest
     [Rule("GET-INCLUDE-DELETED")]
     public async Task Include_deleted_surfaces_a_soft_deleted_anomaly()
     {
-        var world = await ProvisionOneAsync(new() { SoftDeleted = true });
+        var world = await ProvisionAsync(b => b.Anomaly("a", new() { SoftDeleted = true }).OnExisting(ExistingNeeds.SoftDeleted));
         var anomaly = world["a"];
 
         var response = (await GetAnomalyAsync(As("member-viewer"), anomaly.Id, "?include_deleted=true"))
@@ -108,7 +108,7 @@ public sealed class RetrieveTests : ConformanceTest
     [Rule("GET-SOFT-DELETED-HIDDEN")]
     public async Task Without_include_deleted_a_soft_deleted_anomaly_answers_404()
     {
-        var world = await ProvisionAsync(b => b.Anomaly("deleted", new() { SoftDeleted = true }).Anomaly("kept"));
+        var world = await ProvisionAsync(b => b.Anomaly("deleted", new() { SoftDeleted = true }).Anomaly("kept").OnExisting(ExistingNeeds.SoftDeletedBesideOpen));
 
         (await GetAnomalyAsync(As("member-viewer"), world["deleted"].Id)).ShouldHaveStatus(404, "for a soft-deleted anomaly without include_deleted");
         (await GetAnomalyAsync(As("member-viewer"), world["deleted"].Uuid, "?include_deleted=false")).ShouldHaveStatus(404, "for a soft-deleted anomaly with include_deleted=false");
@@ -138,7 +138,7 @@ public sealed class RetrieveTests : ConformanceTest
     [Effect(CheckEffect.Destructive)]
     public async Task Writes_to_a_soft_deleted_anomaly_are_refused_and_change_nothing()
     {
-        var world = await ProvisionAsync(b => b.Anomaly("a", new() { SoftDeleted = true, Status = "Active" }).Integration("jira"));
+        var world = await ProvisionAsync(b => b.Anomaly("a", new() { SoftDeleted = true, Status = "Active" }).Integration("jira").OnExisting(ExistingNeeds.SacrificialSoftDeletedOpen));
         var anomaly = world["a"];
         // Its history is hidden like the anomaly itself; its fields are read with include_deleted.
         var surfaced = await GetAnomalyAsync(Admin, anomaly.Id, "?include_deleted=true");
