@@ -107,6 +107,10 @@ public sealed class StagingDiscoveryTests
     [TestCase("failed-checks-uuid-404", "GET-ID-FORMS-EVERY-PATH")]
     [TestCase("soft-deleted-writable", "SOFT-DELETED-NOT-WRITABLE")]
     [TestCase("list-archived-include-shows-deleted", "LIST-EXCLUDES-DELETED")]
+    [TestCase("list-start-date-exclusive", "LIST-FILTER-START-DATE")]
+    [TestCase("list-created-date-open-ended", "LIST-CREATED-DATE-APPLIES")]
+    [TestCase("list-timeframe-ignored", "LIST-TIMEFRAME-APPLIES")]
+    [TestCase("list-sort-created-desc-ignored", "LIST-SORT-CREATED")]
     public async Task On_staging_data_a_check_fails_its_rule_when_the_target_breaks_it(string fault, string rule)
     {
         await using var staging = await StagingTarget.StartAsync([fault]);

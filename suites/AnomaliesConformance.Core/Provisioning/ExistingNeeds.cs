@@ -126,10 +126,146 @@ public static class ExistingNeeds
         Destroys = true,
     };
 
+    // --- Creation times: the time filters and the created sort (ListTests.Time, ListTests.Sorting) ---------
+
+    /// <summary>How far back each timeframe value reaches from now (contract-choices.md).</summary>
+    public static IReadOnlyDictionary<string, TimeSpan> Timeframes { get; } = new Dictionary<string, TimeSpan>
+    {
+        ["day"] = TimeSpan.FromDays(1),
+        ["week"] = TimeSpan.FromDays(7),
+        ["month"] = TimeSpan.FromDays(30),
+        ["quarter"] = TimeSpan.FromDays(91),
+        ["year"] = TimeSpan.FromDays(365),
+    };
+
+    /// <summary>Four open anomalies of one datastore created at distinct times, for a sort by creation to show.</summary>
+    public static readonly ExistingNeed CreatedAtFourTimes = new(
+        "four open anomalies of one datastore created at four distinct times",
+        candidates => ExistingNeed.InOneDatastore(candidates, ds =>
+        {
+            var distinct = OpenByCreated(ds).DistinctBy(a => a.Created).ToList();
+            return distinct.Count >= 4 ? distinct[..4] : null;
+        }));
+
+    /// <summary>
+    /// Four open anomalies of one datastore created at distinct times, in creation order, the last two between a
+    /// minute and three hours apart: a bound halfway between them, written at +02:00 and misread as UTC, lands
+    /// past the last.
+    /// </summary>
+    public static readonly ExistingNeed CreatedAroundABound = new(
+        "four open anomalies of one datastore created at distinct times, the last two between a minute and three hours apart",
+        candidates => ExistingNeed.InOneDatastore(candidates, ds =>
+        {
+            var open = OpenByCreated(ds).DistinctBy(a => a.Created).ToList();
+            var at = Enumerable.Range(2, Math.Max(0, open.Count - 3))
+                .FirstOrDefault(i => open[i + 1].Created - open[i].Created is { } gap && gap >= TimeSpan.FromMinutes(1) && gap <= TimeSpan.FromHours(3));
+            return at >= 2 ? open[(at - 2)..(at + 2)] : null;
+        }));
+
+    /// <summary>
+    /// Three open anomalies of one datastore: one created within six hours of noon UTC, one created a day or more
+    /// before that day and one a day or more after it, so that any reading of the day keeps the first alone.
+    /// </summary>
+    public static readonly ExistingNeed CreatedOnADayAndDaysAway = new(
+        "three open anomalies of one datastore: one created within six hours of noon UTC, one a day or more before its day, one a day or more after it",
+        candidates => ExistingNeed.InOneDatastore(candidates, ds =>
+        {
+            var open = OpenByCreated(ds);
+            foreach (var day in open.Where(a => a.Created!.Value.UtcDateTime.TimeOfDay is var t && t >= TimeSpan.FromHours(6) && t < TimeSpan.FromHours(18)))
+            {
+                var start = DayOf(day);
+                var before = open.LastOrDefault(a => a.Created < start.AddDays(-1));
+                var after = open.FirstOrDefault(a => a.Created >= start.AddDays(2));
+                if (before is not null && after is not null)
+                {
+                    return [before, day, after];
+                }
+            }
+
+            return null;
+        }));
+
+    /// <summary>
+    /// Seven open anomalies of one datastore in creation order: the five created nearest the middle one, whose UTC
+    /// day the check filters on, and one created a day or more before that day and one a day or more after it.
+    /// The middle five are the ones nearest the day's edges that the datastore holds.
+    /// </summary>
+    public static readonly ExistingNeed CreatedAroundADay = new(
+        "seven open anomalies of one datastore: five created in a row around one UTC day, one a day or more before it, one a day or more after it",
+        candidates => ExistingNeed.InOneDatastore(candidates, ds =>
+        {
+            var open = OpenByCreated(ds);
+            for (var middle = 3; middle < open.Count - 3; middle++)
+            {
+                var start = DayOf(open[middle]);
+                var before = open[..(middle - 2)].LastOrDefault(a => a.Created < start.AddDays(-1));
+                var after = open[(middle + 3)..].FirstOrDefault(a => a.Created >= start.AddDays(2));
+                if (before is not null && after is not null)
+                {
+                    return [before, .. open[(middle - 2)..(middle + 3)], after];
+                }
+            }
+
+            return null;
+        }));
+
+    /// <summary>
+    /// Two open anomalies of one datastore, one created less than ten hours ago and one more than 550 days ago:
+    /// inside half of every timeframe and past one and a half of every timeframe.
+    /// </summary>
+    public static readonly ExistingNeed CreatedRecentlyAndLongAgo = new(
+        "two open anomalies of one datastore, one created less than ten hours ago and one more than 550 days ago",
+        candidates => ExistingNeed.InOneDatastore(candidates, ds =>
+        {
+            var open = OpenByCreated(ds);
+            var now = DateTimeOffset.UtcNow;
+            return open.Count >= 2 && now - open[^1].Created < TimeSpan.FromHours(10) && now - open[0].Created > TimeSpan.FromDays(550) ? [open[^1], open[0]] : null;
+        }));
+
+    /// <summary>
+    /// Seven open anomalies of one datastore, newest first, created nearest 2 hours, 3, 20, 30.5, 60, 200 and 400
+    /// days ago, that leave each timeframe (day, week, month, quarter, year) one created inside it and one outside,
+    /// each more than two hours from its edge.
+    /// </summary>
+    public static readonly ExistingNeed CreatedAcrossTimeframes = new(
+        "seven open anomalies of one datastore, for each timeframe (day to year) one created inside it and one outside, hours from its edge",
+        candidates => ExistingNeed.InOneDatastore(candidates, ds =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            var open = OpenByCreated(ds);
+            var chosen = new List<AnomalyTraits>();
+            foreach (var target in new[] { 2.0 / 24, 3, 20, 30.5, 60, 200, 400 })
+            {
+                if (open.Except(chosen).MinBy(a => Math.Abs(Math.Log(Math.Max(1, (now - a.Created!.Value).TotalMinutes) / (target * 24 * 60)))) is not { } nearest)
+                {
+                    return null;
+                }
+
+                chosen.Add(nearest);
+            }
+
+            var ages = chosen.Select(a => now - a.Created!.Value).ToList();
+            var margin = TimeSpan.FromHours(2);
+            return Timeframes.Values.All(length => ages.Any(age => age < length - margin) && ages.Any(age => age > length + margin))
+                ? [.. chosen.OrderByDescending(a => a.Created)]
+                : null;
+        }));
+
+    private static List<AnomalyTraits> OpenByCreated(IReadOnlyList<AnomalyTraits> datastore) =>
+        [.. datastore.Where(a => a.IsOpen && a.Created is not null).OrderBy(a => a.Created).ThenBy(a => a.Id)];
+
+    private static DateTimeOffset DayOf(AnomalyTraits anomaly) => new(anomaly.Created!.Value.UtcDateTime.Date, TimeSpan.Zero);
+
     /// <summary>Every need, in the order `--discover` covers them.</summary>
     public static IReadOnlyList<ExistingNeed> All { get; } =
     [
         CreatedDaysApart,
+        CreatedAtFourTimes,
+        CreatedAroundABound,
+        CreatedOnADayAndDaysAway,
+        CreatedAroundADay,
+        CreatedRecentlyAndLongAgo,
+        CreatedAcrossTimeframes,
         FingerprintInTwoDatastores,
         SharedFingerprint,
         SacrificialWithComments,

@@ -128,6 +128,49 @@ public static class StagingLikeDataset
             }
         }
 
+        // The latest scans, dated from the clock (the rest of the data set is months old): in every datastore one
+        // anomaly from hours ago, one from days ago and one from weeks ago, and in the first one left open since
+        // it was connected two years ago; what timeframes, relative to now, are judged on. Drawn apart, after the
+        // others, so every other anomaly keeps its traits and its id.
+        var scans = new Bogus.Randomizer(seed + 2);
+        var now = DateTimeOffset.UtcNow;
+        for (var d = 1; d <= Datastores; d++)
+        {
+            var ages = new List<TimeSpan> { TimeSpan.FromHours(scans.Double(2, 8)), TimeSpan.FromDays(scans.Double(2, 5)), TimeSpan.FromDays(scans.Double(10, 25)) };
+            if (d == 1)
+            {
+                ages.Add(TimeSpan.FromDays(scans.Double(740, 800)));
+            }
+
+            foreach (var (age, i) in ages.Select((age, i) => (age, i)))
+            {
+                var field = scans.ArrayElement(Fields);
+                anomalies.Add(new JsonObject
+                {
+                    ["key"] = $"d{d}recent{i}",
+                    ["datastore"] = $"ds{d}",
+                    ["container"] = scans.Bool() ? "orders" : "customers",
+                    ["type"] = "shape",
+                    ["status"] = "Active",
+                    ["weight"] = scans.Int(1, 100),
+                    ["anomalous_records_count"] = null,
+                    ["description"] = $"schema drift in {field}",
+                    // Scanners stamp to the microsecond.
+                    ["created"] = WorldBuilder.Timestamp(now - age),
+                    ["fingerprint"] = scans.Long(1, long.MaxValue / 2),
+                    ["tags"] = new JsonArray(),
+                    ["failed_checks"] = new JsonArray(new JsonObject
+                    {
+                        ["id"] = scans.Long(1_000, 9_000_000),
+                        ["rule_type"] = "matchesPattern",
+                        ["message"] = $"{field}: the column's type changed",
+                        ["fields"] = new JsonArray(field),
+                    }),
+                    ["comments"] = new JsonArray(),
+                });
+            }
+        }
+
         return new JsonObject
         {
             ["users"] = new JsonArray(users),
