@@ -189,7 +189,12 @@ public static class ConformanceRunner
 
             if (manifest.LeftOut.Count > 0)
             {
-                console.WriteLine($"No check is given anomalies of datastore(s) {string.Join(", ", manifest.LeftOut.Order())}: a user's permission there is not its label's, or the target contradicted it");
+                console.WriteLine($"No check is given anomalies of datastore(s) {string.Join(", ", manifest.LeftOut.Order())}: the target contradicted a declared permission there");
+            }
+
+            foreach (var (datastore, declared) in manifest.Regranted.OrderBy(r => r.Key))
+            {
+                console.WriteLine($"Datastore {datastore} serves only checks that grant {string.Join(" and ", declared.Select(d => $"{d.Key} {d.Value ?? "no team permission"}"))} (declared there)");
             }
 
             console.WriteLine($"Fixtures: the profile's manifest ({manifest.ReadOnly.Count} read-only, {manifest.Mutable.Count} mutable, {manifest.SacrificialTraits.Count} sacrificial anomalies; users {string.Join(", ", users.Keys)})");

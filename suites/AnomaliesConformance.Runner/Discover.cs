@@ -19,7 +19,7 @@ public static class Discover
 {
     // Enough for the planner to give worlds of several anomalies to a few checks at once: mutable ones are put
     // back after each check, so proposing more costs the deployment nothing.
-    public const int MutableWanted = 12;
+    public const int MutableWanted = 16;
     public const int SacrificialWanted = 24;
     public const int ShapesWanted = 2;
     public const int TagsWanted = 8;

@@ -227,7 +227,11 @@ public sealed class StagingDiscoveryTests
         /// </summary>
         public async Task<(string Profile, List<long> AddedSacrificial)> CompleteAsync(string draftPath)
         {
-            var completed = Regex.Replace(await File.ReadAllTextAsync(draftPath), @"(?m)^    # ([a-z-]+): \{id: USER_ID,", m => $"    {m.Groups[1].Value}: {{id: {UserIds[m.Groups[1].Value]},");
+            // Each user's id, and the team permissions an admin screen gave otherwise than the label's.
+            string Declared(string label) => StagingLikeDataset.Regrants.Where(g => g.Label == label).ToList() is { Count: > 0 } regrants
+                ? $" permissions: {{{string.Join(", ", regrants.Select(g => $"{DatastoreIds[g.Datastore]}: {g.Permission}"))}}},"
+                : "";
+            var completed = Regex.Replace(await File.ReadAllTextAsync(draftPath), @"(?m)^    # ([a-z-]+): \{id: USER_ID,", m => $"    {m.Groups[1].Value}: {{id: {UserIds[m.Groups[1].Value]},{Declared(m.Groups[1].Value)}");
             completed = Regex.Replace(completed, @"(?m)^    # (sacrificial:|  - \d+)", "    $1");
             var listed = Regex.Matches(completed, @"(?m)^      - (\d+)").Select(m => long.Parse(m.Groups[1].Value)).ToHashSet();
             // Distinct: a target whose pages overlap (a fault under test) lists some twice.

@@ -32,6 +32,7 @@ public sealed class ManifestFixtures
     private readonly ConcurrentDictionary<string, List<(ProvisionedAnomaly Anomaly, JsonObject Before)>> claims = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentBag<(long Id, JsonObject Arranged)>> arrangedSacrificial = new(StringComparer.Ordinal);
     private HashSet<long>? keptForNeeds;
+    private IReadOnlyDictionary<long, IReadOnlyDictionary<string, string?>> regranted = new Dictionary<long, IReadOnlyDictionary<string, string?>>();
     private TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ManifestFixtures(
@@ -44,7 +45,9 @@ public sealed class ManifestFixtures
         this.admin = admin;
         this.ledger = ledger;
         this.findings = findings;
-        ReadOnly = [.. readOnly.Select(r => r.Anomaly)];
+        // Soft-deleted ones answer only with include_deleted=true: they serve the needs that ask for them, never a
+        // check that takes any read-only anomaly.
+        ReadOnly = [.. readOnly.Where(r => !r.Traits.SoftDeleted).Select(r => r.Anomaly)];
         Mutable = [.. mutable.Select(m => m.Anomaly)];
         ReadOnlyTraits = [.. readOnly.Select(r => r.Traits)];
         MutableTraits = [.. mutable.Select(m => m.Traits)];
@@ -60,7 +63,11 @@ public sealed class ManifestFixtures
     /// <summary>How long a check waits for mutable anomalies other checks hold before it goes without.</summary>
     public static readonly TimeSpan ClaimPatience = TimeSpan.FromMinutes(2);
 
+    /// <summary>The read-only anomalies any reading check may take: not soft-deleted, in a datastore where every user holds its label's permission.</summary>
     public IReadOnlyList<ProvisionedAnomaly> ReadOnly { get; private set; }
+
+    /// <summary>What a listed anomaly was when the run began.</summary>
+    public AnomalyTraits TraitsOf(long id) => AllTraits.First(t => t.Id == id);
 
     public IReadOnlyList<ProvisionedAnomaly> Mutable { get; private set; }
 
@@ -74,7 +81,7 @@ public sealed class ManifestFixtures
     /// <summary>Every listed anomaly as the run began, whatever its purpose.</summary>
     public IReadOnlyList<AnomalyTraits> AllTraits => [.. ReadOnlyTraits, .. MutableTraits, .. SacrificialTraits];
 
-    /// <summary>Datastores no check is given anomalies of (their declared permissions are not the labels', or the target contradicts them).</summary>
+    /// <summary>Datastores no check is given anomalies of (the target contradicts the permissions declared there).</summary>
     public IReadOnlySet<long> LeftOut { get; private set; } = new HashSet<long>();
 
     /// <summary>Gives no check an anomaly of these datastores; called before the checks start.</summary>
@@ -162,9 +169,11 @@ public sealed class ManifestFixtures
     /// waits while other checks hold them. Null when the manifest's mutable anomalies could never satisfy the
     /// wants. Each restore point is recorded before the check may write.
     /// </summary>
-    public async Task<IReadOnlyList<ProvisionedAnomaly>?> ClaimMutableAsync(string testId, IReadOnlyList<Func<AnomalyTraits, bool>> wants, CancellationToken ct = default)
+    /// <param name="grants">The team permissions the world asks for on its datastore (<see cref="UnderGrants"/>).</param>
+    public async Task<IReadOnlyList<ProvisionedAnomaly>?> ClaimMutableAsync(string testId, IReadOnlyList<Func<AnomalyTraits, bool>> wants, CancellationToken ct = default, IReadOnlyDictionary<string, string?>? grants = null)
     {
-        if (Match(MutableTraits, wants) is null)
+        bool Allowed(AnomalyTraits t) => UnderGrants(t, grants);
+        if (Match(MutableTraits, wants, Allowed) is null)
         {
             return null;
         }
@@ -178,7 +187,7 @@ public sealed class ManifestFixtures
             Task wait;
             lock (gate)
             {
-                if (Match(freeMutable, wants) is { } found)
+                if (Match(freeMutable, wants, Allowed) is { } found)
                 {
                     picked = found;
                     freeMutable.RemoveAll(found.Contains);
@@ -235,8 +244,8 @@ public sealed class ManifestFixtures
     /// while it runs; null when the unused ones cannot satisfy the wants.
     /// </summary>
     /// <remarks>Anomalies kept for the destructive needs go to other checks only when nothing else fits.</remarks>
-    public IReadOnlyList<ProvisionedAnomaly>? ClaimSacrificial(string testId, IReadOnlyList<Func<AnomalyTraits, bool>> wants) =>
-        ClaimSacrificial(testId, unused => Match([.. unused.Where(t => !KeptForNeeds().Contains(t.Id))], wants) ?? Match(unused, wants));
+    public IReadOnlyList<ProvisionedAnomaly>? ClaimSacrificial(string testId, IReadOnlyList<Func<AnomalyTraits, bool>> wants, IReadOnlyDictionary<string, string?>? grants = null) =>
+        ClaimSacrificial(testId, unused => Match([.. unused.Where(t => !KeptForNeeds().Contains(t.Id))], wants, _ => true) ?? Match(unused, wants, _ => true), grants);
 
     /// <summary>
     /// The sacrificial anomalies the destructive needs (<see cref="ExistingNeeds"/>) would choose, a set for every
@@ -252,7 +261,7 @@ public sealed class ManifestFixtures
             {
                 for (var use = 0; use < need.Uses; use++)
                 {
-                    if (need.Choose([.. unusedSacrificial.Where(t => !keptForNeeds.Contains(t.Id))]) is { } chosen)
+                    if (need.Choose([.. unusedSacrificial.Where(t => !keptForNeeds.Contains(t.Id) && UnderGrants(t, null))]) is { } chosen)
                     {
                         keptForNeeds.UnionWith(chosen.Select(t => t.Id));
                     }
@@ -263,13 +272,13 @@ public sealed class ManifestFixtures
         return keptForNeeds;
     }
 
-    /// <summary>The sacrificial anomalies <paramref name="choose"/> picks from the unused ones, for this check alone; null when it picks none.</summary>
-    public IReadOnlyList<ProvisionedAnomaly>? ClaimSacrificial(string testId, Func<IReadOnlyList<AnomalyTraits>, IReadOnlyList<AnomalyTraits>?> choose)
+    /// <summary>The sacrificial anomalies <paramref name="choose"/> picks from the unused ones under the world's grants, for this check alone; null when it picks none.</summary>
+    public IReadOnlyList<ProvisionedAnomaly>? ClaimSacrificial(string testId, Func<IReadOnlyList<AnomalyTraits>, IReadOnlyList<AnomalyTraits>?> choose, IReadOnlyDictionary<string, string?>? grants = null)
     {
         List<AnomalyTraits> picked;
         lock (gate)
         {
-            if (choose(unusedSacrificial) is not { } found)
+            if (choose([.. unusedSacrificial.Where(t => UnderGrants(t, grants))]) is not { } found)
             {
                 return null;
             }
@@ -300,15 +309,45 @@ public sealed class ManifestFixtures
     }
 
     /// <summary>Read-only anomalies, one for each want and all different (shared with other checks, never written); null when none fits.</summary>
-    public IReadOnlyList<ProvisionedAnomaly>? PickReadOnly(IReadOnlyList<Func<AnomalyTraits, bool>> wants) =>
-        Match(ReadOnlyTraits, wants)?.Select(p => byId[p.Id]).ToList();
+    public IReadOnlyList<ProvisionedAnomaly>? PickReadOnly(IReadOnlyList<Func<AnomalyTraits, bool>> wants, IReadOnlyDictionary<string, string?>? grants = null) =>
+        Match(ReadOnlyTraits, wants, t => UnderGrants(t, grants))?.Select(p => byId[p.Id]).ToList();
+
+    /// <summary>The read-only anomalies <paramref name="choose"/> picks from those under the world's grants; null when it picks none.</summary>
+    public IReadOnlyList<ProvisionedAnomaly>? PickReadOnly(Func<IReadOnlyList<AnomalyTraits>, IReadOnlyList<AnomalyTraits>?> choose, IReadOnlyDictionary<string, string?>? grants = null) =>
+        choose([.. ReadOnlyTraits.Where(t => UnderGrants(t, grants))])?.Select(p => byId[p.Id]).ToList();
+
+    /// <summary>
+    /// Whether an anomaly's datastore holds exactly the team permissions a world asks for: each user its label's
+    /// own, but for those the world grants otherwise (<see cref="WorldBuilder.Grant"/>), as the manifest declares
+    /// them. A world that asks for none is given no anomaly of a datastore declared otherwise.
+    /// </summary>
+    public bool UnderGrants(AnomalyTraits anomaly, IReadOnlyDictionary<string, string?>? grants)
+    {
+        var asked = grants ?? new Dictionary<string, string?>();
+        var here = anomaly.DatastoreId is { } datastore && regranted.TryGetValue(datastore, out var declared) ? declared : new Dictionary<string, string?>();
+        return here.Count == asked.Count && here.All(p => asked.TryGetValue(p.Key, out var permission) && permission == p.Value);
+    }
+
+    /// <summary>Datastores where the manifest declares some user another team permission than its label's, with those permissions.</summary>
+    public IReadOnlyDictionary<long, IReadOnlyDictionary<string, string?>> Regranted => regranted;
+
+    /// <summary>Gives anomalies of these datastores only to worlds that ask for exactly these permissions; called before the checks start.</summary>
+    public void Regrant(IReadOnlyDictionary<long, IReadOnlyDictionary<string, string?>> declared)
+    {
+        lock (gate)
+        {
+            regranted = declared;
+            ReadOnly = [.. ReadOnly.Where(a => UnderGrants(TraitsOf(a.Id), null))];
+            Mutable = [.. Mutable.Where(a => UnderGrants(TraitsOf(a.Id), null))];
+        }
+    }
 
     /// <summary>
     /// One distinct candidate for each want, in order: within one datastore when some datastore can give them
     /// all (a world is one datastore when provisioned), else from any. Greedy: a want takes the first candidate
     /// that fits, so specific wants are best listed first by the caller.
     /// </summary>
-    private static List<AnomalyTraits>? Match(IReadOnlyList<AnomalyTraits> candidates, IReadOnlyList<Func<AnomalyTraits, bool>> wants)
+    private static List<AnomalyTraits>? Match(IReadOnlyList<AnomalyTraits> candidates, IReadOnlyList<Func<AnomalyTraits, bool>> wants, Func<AnomalyTraits, bool> allowed)
     {
         static List<AnomalyTraits>? Greedy(IEnumerable<AnomalyTraits> pool, IReadOnlyList<Func<AnomalyTraits, bool>> wants)
         {
@@ -331,7 +370,7 @@ public sealed class ManifestFixtures
 
         // The least annotated first: fewer values to arrange and put back, and a target that cannot replace a
         // set (tags appended, not replaced) is least likely to leave one it cannot restore.
-        var plain = candidates.Where(c => !c.SoftDeleted).OrderBy(c => c.Tags + c.Assignees).ToList();
+        var plain = candidates.Where(c => !c.SoftDeleted && allowed(c)).OrderBy(c => c.Tags + c.Assignees).ToList();
         return plain.GroupBy(c => c.DatastoreId).Select(g => Greedy(g, wants)).FirstOrDefault(p => p is not null)
             ?? Greedy(plain, wants);
     }

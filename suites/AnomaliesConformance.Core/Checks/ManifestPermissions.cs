@@ -10,9 +10,9 @@ namespace AnomaliesConformance.Core.Checks;
 /// manifest declares them: a user's label's own, unless fixtures.users.LABEL.permissions names another for a
 /// datastore. Before the checks, every user reads one listed anomaly of every listed datastore: a user declared
 /// Viewer or above who is refused, or one declared below who reads it, contradicts the declaration. That is a
-/// setup problem, reported as one, never a rule failure. The checks judge what a label's permission allows, so
-/// no check is given an anomaly of a datastore where a user's declared permission is not its label's, or where
-/// the target contradicted a declaration.
+/// setup problem, reported as one, never a rule failure, and no check is given an anomaly of that datastore. The
+/// checks judge what a label's permission allows: an anomaly of a datastore where a user is declared otherwise
+/// goes only to a world that grants exactly that (<see cref="ManifestFixtures.UnderGrants"/>).
 /// </summary>
 public static class ManifestPermissions
 {
@@ -24,7 +24,7 @@ public static class ManifestPermissions
     {
         var oneOfEach = fixtures.AllTraits.Where(t => t.DatastoreId is not null && !t.SoftDeleted).GroupBy(t => t.DatastoreId!.Value).ToDictionary(g => g.Key, g => g.First());
         var problems = new ConcurrentBag<(long Datastore, string Problem)>();
-        var notTheLabels = new HashSet<long>();
+        var declaredOtherwise = new Dictionary<long, Dictionary<string, string?>>();
         var reads = new List<Task>();
         foreach (var (label, user) in manifest.Users)
         {
@@ -40,7 +40,7 @@ public static class ManifestPermissions
                 var declared = user.Permissions is { } declaredHere && declaredHere.TryGetValue(datastore, out var permission) ? permission : member.TeamPermission;
                 if (declared != member.TeamPermission)
                 {
-                    notTheLabels.Add(datastore);
+                    (declaredOtherwise.TryGetValue(datastore, out var here) ? here : declaredOtherwise[datastore] = [])[label] = declared;
                 }
 
                 reads.Add(Task.Run(async () =>
@@ -65,7 +65,9 @@ public static class ManifestPermissions
             // A read lost on the way verifies nothing; the checks meet the target soon enough.
         }
 
-        fixtures.LeaveOut(notTheLabels.Concat(problems.Select(p => p.Datastore)).ToHashSet());
+        var contradicted = problems.Select(p => p.Datastore).ToHashSet();
+        fixtures.LeaveOut(contradicted);
+        fixtures.Regrant(declaredOtherwise.Where(d => !contradicted.Contains(d.Key)).ToDictionary(d => d.Key, d => (IReadOnlyDictionary<string, string?>)d.Value));
         return [.. problems.Select(p => p.Problem).Order(StringComparer.Ordinal)];
     }
 }

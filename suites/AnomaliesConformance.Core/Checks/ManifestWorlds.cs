@@ -40,6 +40,7 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
         var testId = NUnit.Framework.TestContext.CurrentContext.Test.FullName;
         if (spec.Existing is { } existing)
         {
+            RequireGrants(run, spec);
             return Chosen(run, testId, effect, spec, existing);
         }
 
@@ -47,6 +48,8 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
         {
             run.Missing(lacking);
         }
+
+        RequireGrants(run, spec);
 
         var tagNames = TagNames(run, spec);
         var integrations = IntegrationIds(run, spec);
@@ -62,20 +65,20 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
         switch (effect)
         {
             case CheckEffect.Destructive:
-                anomalies = Sacrificial(run, testId, wants);
+                anomalies = Sacrificial(run, testId, spec, wants);
                 break;
             case CheckEffect.ReversibleWrite:
-                anomalies = archives ? Sacrificial(run, testId, wants) : await ClaimMutableAsync(run, testId, wants, ct);
+                anomalies = archives ? Sacrificial(run, testId, spec, wants) : await ClaimMutableAsync(run, testId, spec, wants, ct);
                 break;
             default:
                 if (spec.Anomalies.Values.Any(a => a.CommentsReadBack))
                 {
                     // Comments cannot be written for a check: an existing anomaly has them already, or none does.
-                    anomalies = fixtures.PickReadOnly(keys.Select(key => AsIs(spec.Anomalies[key], tagNames, assignees)).ToList())
+                    anomalies = fixtures.PickReadOnly(keys.Select(key => AsIs(spec.Anomalies[key], tagNames, assignees)).ToList(), spec.Grants)
                         ?? Lack<IReadOnlyList<ProvisionedAnomaly>>(run, "a read-only anomaly with comments at distinct times, and a deleted one where asked (fixtures.anomalies.read_only)");
                     arrange = false;
                 }
-                else if (fixtures.PickReadOnly(keys.Select(key => AsIs(spec.Anomalies[key], tagNames, assignees)).ToList()) is { } asTheyAre)
+                else if (fixtures.PickReadOnly(keys.Select(key => AsIs(spec.Anomalies[key], tagNames, assignees)).ToList(), spec.Grants) is { } asTheyAre)
                 {
                     anomalies = asTheyAre;
                     arrange = false;
@@ -87,7 +90,7 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
                         run.Defer("its anomalies are arranged by writes, which wait until the lists have been read");
                     }
 
-                    anomalies = archives ? Sacrificial(run, testId, wants) : await ClaimMutableAsync(run, testId, wants, ct);
+                    anomalies = archives ? Sacrificial(run, testId, spec, wants) : await ClaimMutableAsync(run, testId, spec, wants, ct);
                 }
 
                 break;
@@ -139,23 +142,30 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
             existing.Choose(candidates) is { } chosen && chosen.Count == keys.Count && chosen.Distinct().Count() == keys.Count ? chosen : null;
         var anomalies = effect switch
         {
-            CheckEffect.Read => Fits(fixtures.ReadOnlyTraits)?.Select(t => fixtures.ReadOnly.First(a => a.Id == t.Id)).ToList()
+            CheckEffect.Read => fixtures.PickReadOnly(Fits, spec.Grants)
                 ?? Lack<IReadOnlyList<ProvisionedAnomaly>>(run, $"{existing.Name} (fixtures.anomalies.read_only)"),
-            CheckEffect.Destructive => fixtures.ClaimSacrificial(testId, Fits)
+            CheckEffect.Destructive => fixtures.ClaimSacrificial(testId, Fits, spec.Grants)
                 ?? Lack<IReadOnlyList<ProvisionedAnomaly>>(run, $"{existing.Name} (fixtures.anomalies.sacrificial)"),
             _ => Lack<IReadOnlyList<ProvisionedAnomaly>>(run, $"{existing.Name}, for a check that writes (it cannot tell them from what another check arranged)"),
         };
         return WorldOf(spec, keys, anomalies, IntegrationIds(run, spec), TagNames(run, spec));
     }
 
+    /// <summary>
+    /// The page cannot set team permissions: a world that grants a user another one than its label's on its
+    /// datastore is given anomalies of a datastore where the manifest declares exactly that.
+    /// </summary>
+    private void RequireGrants(ConformanceRun run, WorldBuilder spec)
+    {
+        if (spec.Grants.Count > 0 && !fixtures.Regranted.Values.Any(declared => declared.Count == spec.Grants.Count && declared.All(d => spec.Grants.TryGetValue(d.Key, out var granted) && granted == d.Value)))
+        {
+            run.Missing($"a datastore where {string.Join(" and ", spec.Grants.Select(g => $"{g.Key} holds {g.Value ?? "no team permission"}"))} and every other user its label's (declared in fixtures.users.LABEL.permissions)");
+        }
+    }
+
     /// <summary>The first thing the spec chose that the page cannot write, in the words every such check shares; null when there is none.</summary>
     public static string? Unarrangeable(WorldBuilder spec)
     {
-        if (spec.Grants.Count > 0)
-        {
-            return "a datastore where a user holds another team permission than its cast label's (the page cannot set team permissions)";
-        }
-
         if (spec.ContainerKeys.Count > 1 || spec.Anomalies.Values.Any(a => a.Container != "main"))
         {
             return "anomalies in two containers of one datastore";
@@ -216,12 +226,12 @@ public sealed class ManifestWorlds(ManifestFixtures fixtures, ApiClient api, IRe
         return actor.UserId ?? Lack<long>(run, $"the id of user '{label}' (fixtures.users.{label}.id)");
     }
 
-    private IReadOnlyList<ProvisionedAnomaly> Sacrificial(ConformanceRun run, string testId, IReadOnlyList<Func<AnomalyTraits, bool>> wants) =>
-        fixtures.ClaimSacrificial(testId, wants)
+    private IReadOnlyList<ProvisionedAnomaly> Sacrificial(ConformanceRun run, string testId, WorldBuilder spec, IReadOnlyList<Func<AnomalyTraits, bool>> wants) =>
+        fixtures.ClaimSacrificial(testId, wants, spec.Grants)
             ?? Lack<IReadOnlyList<ProvisionedAnomaly>>(run, "sacrificial anomalies enough for its world, of the types it asks (fixtures.anomalies.sacrificial: each is used by one check)");
 
-    private async Task<IReadOnlyList<ProvisionedAnomaly>> ClaimMutableAsync(ConformanceRun run, string testId, IReadOnlyList<Func<AnomalyTraits, bool>> wants, CancellationToken ct) =>
-        await fixtures.ClaimMutableAsync(testId, wants, ct)
+    private async Task<IReadOnlyList<ProvisionedAnomaly>> ClaimMutableAsync(ConformanceRun run, string testId, WorldBuilder spec, IReadOnlyList<Func<AnomalyTraits, bool>> wants, CancellationToken ct) =>
+        await fixtures.ClaimMutableAsync(testId, wants, ct, spec.Grants)
             ?? Lack<IReadOnlyList<ProvisionedAnomaly>>(run, "mutable anomalies enough for its world, of the types it asks (fixtures.anomalies.mutable)");
 
     /// <summary>An anomaly that can be made what the spec asks: its type, and open (or already in the archived status asked).</summary>

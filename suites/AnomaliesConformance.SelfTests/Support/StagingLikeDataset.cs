@@ -14,6 +14,16 @@ public static class StagingLikeDataset
 {
     public const int Datastores = 4;
     public const int AnomaliesPerDatastore = 100;
+    private const int RegrantedAnomalies = 12;
+
+    /// <summary>The datastores (after the <see cref="Datastores"/> large ones) where one user holds another team permission than its label's.</summary>
+    public static IReadOnlyList<(string Label, string Datastore, string Permission)> Regrants { get; } =
+    [
+        ("member-author", "ds5", "Viewer"),
+        ("member-author", "ds6", "Reporter"),
+        ("member-author", "ds7", "Editor"),
+        ("member-reporter", "ds8", "Viewer"),
+    ];
     private static readonly string[] Statuses = ["Active", "Active", "Active", "Acknowledged", "Acknowledged", "Resolved", "Duplicate", "Invalid", "Discarded"];
     private static readonly string[] Fields = ["customer_id", "email", "order_total", "ship_date", "country"];
     private static readonly string[] TagCatalogue = ["High", "Low", "Customer-Impact", "PII", "Finance", "Ops", "Nightly", "Legacy"];
@@ -165,6 +175,46 @@ public static class StagingLikeDataset
                         ["rule_type"] = "matchesPattern",
                         ["message"] = $"{field}: the column's type changed",
                         ["fields"] = new JsonArray(field),
+                    }),
+                    ["comments"] = new JsonArray(),
+                });
+            }
+        }
+
+        // Smaller warehouses where an admin screen gave someone another permission than its label's: the manifest
+        // declares it (the page cannot tell), and checks that grant exactly that are judged there.
+        var regranting = new Bogus.Randomizer(seed + 3);
+        foreach (var (label, key, permission) in Regrants)
+        {
+            datastores = [.. datastores, new JsonObject
+            {
+                ["key"] = key,
+                ["name"] = $"warehouse {key}",
+                ["containers"] = new JsonArray(new JsonObject { ["key"] = "orders", ["name"] = "orders" }),
+            }];
+            grants = [.. grants, .. CastMember.Everyone.Where(m => (m.Label == label ? permission : m.TeamPermission) is not null)
+                .Select(m => (JsonNode?)new JsonObject { ["user"] = m.Label, ["datastore"] = key, ["permission"] = m.Label == label ? permission : m.TeamPermission })];
+            for (var i = 0; i < RegrantedAnomalies; i++)
+            {
+                anomalies.Add(new JsonObject
+                {
+                    ["key"] = $"{key}a{i}",
+                    ["datastore"] = key,
+                    ["container"] = "orders",
+                    ["type"] = "record",
+                    ["status"] = i % 4 == 3 ? "Resolved" : "Active",
+                    ["weight"] = regranting.Int(1, 100),
+                    ["anomalous_records_count"] = regranting.Int(1, 50),
+                    ["description"] = $"nightly load of {key}",
+                    ["created"] = WorldBuilder.Timestamp(new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(regranting.Int(0, 60 * 24 * 30))),
+                    ["fingerprint"] = regranting.Long(1, long.MaxValue / 2),
+                    ["tags"] = new JsonArray(),
+                    ["failed_checks"] = new JsonArray(new JsonObject
+                    {
+                        ["id"] = regranting.Long(1_000, 9_000_000),
+                        ["rule_type"] = "notNull",
+                        ["message"] = "order_id: a value is missing",
+                        ["fields"] = new JsonArray("order_id"),
                     }),
                     ["comments"] = new JsonArray(),
                 });

@@ -56,7 +56,7 @@ public sealed class EndpointWorld
                 new World
                 {
                     Prefix = run.RunPrefix,
-                    DatastoreId = manifest.ReadOnlyTraits[0].DatastoreId ?? 0,
+                    DatastoreId = manifest.TraitsOf(shared.Id).DatastoreId ?? 0,
                     Containers = new Dictionary<string, long>(),
                     Anomalies = new Dictionary<string, ProvisionedAnomaly> { [SharedKey] = shared },
                     Integrations = new Dictionary<string, long>(),
