@@ -101,6 +101,9 @@ public sealed class StagingDiscoveryTests
     [TestCase("history-not-recorded-for-tags", "HISTORY-RECORDS-CHANGES")]
     [TestCase("comments-oldest-first", "COMMENTS-NEWEST-FIRST")]
     [TestCase("comments-start-exclusive", "COMMENTS-START-INCLUSIVE")]
+    [TestCase("list-sorts-within-page", "LIST-ORDER-ACROSS-PAGES")]
+    [TestCase("discarded-not-flagged-archived", "ANOMALY-ARCHIVED-FLAG")]
+    [TestCase("list-unknown-param-rejected", "LIST-UNKNOWN-PARAM-IGNORED")]
     public async Task On_staging_data_a_check_fails_its_rule_when_the_target_breaks_it(string fault, string rule)
     {
         await using var staging = await StagingTarget.StartAsync([fault]);
