@@ -111,6 +111,9 @@ public sealed class StagingDiscoveryTests
     [TestCase("list-created-date-open-ended", "LIST-CREATED-DATE-APPLIES")]
     [TestCase("list-timeframe-ignored", "LIST-TIMEFRAME-APPLIES")]
     [TestCase("list-sort-created-desc-ignored", "LIST-SORT-CREATED")]
+    [TestCase("list-sorts-within-page", "LIST-ORDER-ACROSS-PAGES")]
+    [TestCase("discarded-not-flagged-archived", "ANOMALY-ARCHIVED-FLAG")]
+    [TestCase("list-unknown-param-rejected", "LIST-UNKNOWN-PARAM-IGNORED")]
     public async Task On_staging_data_a_check_fails_its_rule_when_the_target_breaks_it(string fault, string rule)
     {
         await using var staging = await StagingTarget.StartAsync([fault]);

@@ -26,6 +26,11 @@ public sealed record AnomalyTraits
     public IReadOnlyList<string> TagNames { get; init; } = [];
     public int Assignees { get; init; }
     public DateTimeOffset? Created { get; init; }
+    public long? Weight { get; init; }
+    public long? AnomalousRecordsCount { get; init; }
+
+    /// <summary>The anomaly lists its anomalous_records_count as null (a shape's, say), not just without one.</summary>
+    public bool AnomalousRecordsCountIsNull { get; init; }
     public int? SourceRows { get; init; }
     public IReadOnlyList<string>? MaskedFields { get; init; }
     public int? Comments { get; init; }
@@ -196,5 +201,8 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
         TagNames = [.. (item["global_tags"] as JsonArray ?? item["tags"] as JsonArray ?? []).Select(t => t is JsonObject tag ? tag["name"]?.ToString() : t?.ToString()).OfType<string>()],
         Assignees = (item["assignees"] as JsonArray)?.Count ?? 0,
         Created = DateTimeOffset.TryParse(item["created"]?.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var created) ? created : null,
+        Weight = Representation.IntegerOf(item["weight"]),
+        AnomalousRecordsCount = Representation.IntegerOf(item["anomalous_records_count"]),
+        AnomalousRecordsCountIsNull = item.TryGetPropertyValue("anomalous_records_count", out var count) && count is null,
     };
 }

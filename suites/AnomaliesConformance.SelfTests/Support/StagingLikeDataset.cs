@@ -118,6 +118,19 @@ public static class StagingLikeDataset
                     }
                 }
 
+                if (i % 10 == 6)
+                {
+                    // Every tenth was found by the same scan as the one before it (the same creation time), and
+                    // every other of those by the same check too (the same weight): what the default order's and
+                    // the sorts' tie-breaks are judged on. Set apart from the draws, so the other traits are as they were.
+                    var sameScan = anomalies[^1]!;
+                    anomaly["created"] = sameScan["created"]!.DeepClone();
+                    if (i % 20 == 6)
+                    {
+                        anomaly["weight"] = sameScan["weight"]!.DeepClone();
+                    }
+                }
+
                 if (type == "record")
                 {
                     var masked = random.Bool(0.25f);

@@ -113,6 +113,39 @@ public abstract class ConformanceTest
             var name => name,
         }, p.Value)).ToArray()));
 
+    /// <summary>The query scoping a list to the world's datastores (<see cref="World.Datastores"/>: shared with others' anomalies on existing data).</summary>
+    protected static (string Name, object Value)[] InDatastores(World world) => [.. world.Datastores.Select(d => ("datastore", (object)d))];
+
+    /// <summary>How many pages of 100 a check walks on existing data before it gives up (inconclusive).</summary>
+    protected const int SharedListPages = 20;
+
+    /// <summary>
+    /// The pages of 100, in order, of the list of the world's datastores (<see cref="World.Datastores"/>) plus
+    /// <paramref name="query"/>, as <paramref name="actor"/>: up to the last page, or, <paramref name="untilOwnListed"/>,
+    /// until each of the world's anomalies has been listed. A provisioned world's is one page of its own anomalies;
+    /// on existing data the datastores hold others' too, so a check judges every item (a property every anomaly
+    /// has) or only its own.
+    /// </summary>
+    protected static async Task<IReadOnlyList<ApiResponse>> ListPagesAsync(Actor actor, World world, bool untilOwnListed, string because, params (string Name, object Value)[] query)
+    {
+        var pages = new List<ApiResponse>();
+        var unlisted = world.Anomalies.Values.Select(a => a.Id).ToHashSet();
+        for (var page = 1; page <= SharedListPages; page++)
+        {
+            var response = (await ListAsync(actor, [.. InDatastores(world), ("size", 100), ("page", page), .. query])).ShouldSucceed(because);
+            pages.Add(response);
+            var items = response.ListItems();
+            unlisted.ExceptWith(items.Select(a => a.Id()));
+            if (items.Count < 100 || (untilOwnListed && unlisted.Count == 0))
+            {
+                return pages;
+            }
+        }
+
+        Assert.Inconclusive($"cannot be judged on existing data: the list of datastore(s) {string.Join(", ", world.Datastores)} holds more than {SharedListPages * 100} anomalies{(untilOwnListed ? " before its own" : "")}");
+        return pages;
+    }
+
     protected static Task<ApiResponse> PutAsync(Actor actor, object idOrUuid, string jsonBody) =>
         Api.SendAsync(actor, HttpMethod.Put, $"/api/anomalies/{idOrUuid}", jsonBody);
 
