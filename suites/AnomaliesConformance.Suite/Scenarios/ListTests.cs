@@ -4,6 +4,7 @@ using AnomaliesConformance.Suite.Support;
 using FluentAssertions;
 using NUnit.Framework;
 using AnomaliesConformance.Core.Checks;
+using AnomaliesConformance.Core.Discovery;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 
@@ -28,11 +29,22 @@ public sealed partial class ListTests : ConformanceTest
     /// </remarks>
     private static async Task ShouldListExactlyAsync(World world, string[] expected, string because, params (string Name, object Value)[] query)
     {
+        var (keys, listed, last) = await ListedAsync(world, because, query);
+        var judged = world.DatastoresOf is null ? "" : $" (the world's own anomalies among {listed} listed)";
+        keys.Should().BeEquivalentTo(expected, "{0}{1}: {2}", because, judged, last);
+    }
+
+    /// <summary>
+    /// The keys the Viewer's list of the world's datastore (plus <paramref name="query"/>) shows, in list order:
+    /// one page of 100 when the world is provisioned (a stranger shows as a foreign anomaly); on existing
+    /// anomalies the walked filtered list of their datastores, of which only the world's own are its keys.
+    /// </summary>
+    private static async Task<(string[] Keys, int Listed, ApiResponse Last)> ListedAsync(World world, string because, params (string Name, object Value)[] query)
+    {
         if (world.DatastoresOf is not { } datastores)
         {
             var response = (await ListAsync(Viewer, [("datastore", world.DatastoreId), ("size", 100), .. query])).ShouldSucceed(because);
-            KeysOf(world, response).Should().BeEquivalentTo(expected, "{0}: {1}", because, response);
-            return;
+            return (KeysOf(world, response), response.ListItems().Count(), response);
         }
 
         var listed = new List<System.Text.Json.Nodes.JsonObject>();
@@ -53,7 +65,46 @@ public sealed partial class ListTests : ConformanceTest
             }
         }
 
-        KeysOf(world, listed).Where(k => world.Anomalies.ContainsKey(k)).Should().BeEquivalentTo(expected, "{0} (the world's own anomalies among {1} listed): {2}", because, listed.Count, last);
+        return ([.. KeysOf(world, listed).Where(world.Anomalies.ContainsKey)], listed.Count, last);
+    }
+
+    /// <summary>
+    /// What the world's anomalies are as an Admin reads them back (their failed checks, description, id and
+    /// uuid): a check that derives its search terms and filter values from them judges a provisioned world and
+    /// existing anomalies alike.
+    /// </summary>
+    private static async Task<IReadOnlyList<(string Key, AnomalyTraits Traits)>> ReadBackAsync(World world)
+    {
+        var keys = world.Anomalies.Keys.ToList();
+        var anomalies = await Task.WhenAll(keys.Select(key => SnapshotAsync(world[key])));
+        return [.. keys.Zip(anomalies).Select(p => (p.First, TargetSurvey.TraitsOf(world[p.First].Id, p.Second)))];
+    }
+
+    /// <summary>The keys of the anomalies read back that <paramref name="matches"/>.</summary>
+    private static string[] KeysWhere(IReadOnlyList<(string Key, AnomalyTraits Traits)> anomalies, Func<AnomalyTraits, bool> matches) =>
+        [.. anomalies.Where(a => matches(a.Traits)).Select(a => a.Key)];
+
+    /// <summary>The value derived from the anomalies read back, or inconclusive naming the existing anomalies that would give one (a provisioned world always does).</summary>
+    private static T Derived<T>(T? value, ExistingNeed need)
+        where T : class
+    {
+        if (value is null)
+        {
+            Run.Missing(need.Name);
+        }
+
+        return value;
+    }
+
+    private static T Derived<T>(T? value, ExistingNeed need)
+        where T : struct
+    {
+        if (value is null)
+        {
+            Run.Missing(need.Name);
+        }
+
+        return value.Value;
     }
 
     /// <summary>How many pages of 100 a check walks on existing data before it gives up (inconclusive).</summary>
