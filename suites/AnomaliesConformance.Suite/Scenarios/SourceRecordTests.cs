@@ -231,6 +231,7 @@ public sealed class SourceRecordTests : ConformanceTest
 
         var rows = Read.SourceRowsOf(json);
         var masked = world.IsExisting ? MaskedFieldsOf(json) : ["ssn", "salary"];
+        masked.Should().NotBeEmpty("the anomaly's rows have masked fields: {0}", json);
         if (!world.IsExisting)
         {
             Precondition(!rows.Column("ssn").Select(Text).Intersect(SsnValues).Any() && !rows.Column("salary").Any(v => v is JsonValue && Decimal(v) is { } d && Salaries.Contains((long)d)),
@@ -400,11 +401,11 @@ public sealed class SourceRecordTests : ConformanceTest
     /// <summary>An anomaly with masked fields (<see cref="Masked"/> when provisioned) for a check that sends include_masked=true: a sacrificial one when existing.</summary>
     private static Task<World> MaskedAsync() => ProvisionAsync(b => b.Anomaly("a", new() { SourceRecords = Masked }).OnExisting(ExistingNeeds.MaskedSourceRows));
 
-    /// <summary>The stored rows and masked fields as an Admin reads them back, never with include_masked (which writes an audit entry).</summary>
-    private static async Task<(SourceRows Rows, IReadOnlyList<string> Masked)> StoredAsync(ProvisionedAnomaly anomaly, string query = "?limit=10000")
+    /// <summary>The stored rows as an Admin reads them back, and the answer, never with include_masked (which writes an audit entry).</summary>
+    private static async Task<(SourceRows Rows, ApiResponse Answer)> StoredAsync(ProvisionedAnomaly anomaly, string query = "?limit=10000")
     {
         var response = (await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Id}/source-record{query}", purpose: ExchangePurpose.Verify)).ShouldSucceed("reading the stored rows back as an Admin");
-        return (Read.SourceRowsOf(response), MaskedFieldsOf(response));
+        return (Read.SourceRowsOf(response), response);
     }
 
     /// <summary>The fields a source-record answer names as masked (masked_fields, as the survey reads them).</summary>
@@ -425,7 +426,8 @@ public sealed class SourceRecordTests : ConformanceTest
             return new() { ["ssn"] = [.. SsnValues.Select(v => JsonSerializer.SerializeToNode(v))], ["salary"] = [.. Salaries.Select(v => JsonSerializer.SerializeToNode(v))] };
         }
 
-        var (plain, masked) = await StoredAsync(anomaly);
+        var (plain, stored) = await StoredAsync(anomaly);
+        var masked = MaskedFieldsOf(stored);
         var answer = (await Api.GetAsync(As("member-editor"), $"/api/anomalies/{anomaly.Id}/source-record?limit=10000&include_masked=true", purpose: ExchangePurpose.Verify))
             .ShouldSucceed("reading the raw values as an Editor");
         var raw = Read.SourceRowsOf(answer);
@@ -439,7 +441,8 @@ public sealed class SourceRecordTests : ConformanceTest
     /// </summary>
     private static async Task ShouldShowNoMaskAsync(ProvisionedAnomaly anomaly, SourceRows rows, ApiResponse json, ApiResponse? csv = null)
     {
-        var (plain, masked) = await StoredAsync(anomaly);
+        var (plain, stored) = await StoredAsync(anomaly);
+        var masked = MaskedFieldsOf(stored);
         Precondition(masked.Count > 0, "masked fields named by the answer", "SOURCE-RECORD-MASKED-DEFAULT", json);
         foreach (var field in masked)
         {
