@@ -141,6 +141,15 @@ public sealed class ManifestFixtures
                     traits = TargetSurvey.WithComments(traits, comments.Status == 200 ? new Representation().ItemsOf(comments.JsonOrNull()) : null);
                 }
 
+                if (purpose != FixturePurpose.Mutable && traits.Type == "record")
+                {
+                    // Checks that read source records back are given a record anomaly whose rows have the shape they
+                    // ask (a mutable one is not: what it reads could be another check's arrangement). A plain read,
+                    // never include_masked: that one writes an audit entry.
+                    var records = await api.GetAsync(admin, TargetSurvey.SourceRecordsPath(id), purpose: ExchangePurpose.Verify);
+                    traits = TargetSurvey.WithSourceRecords(traits, records, new Representation());
+                }
+
                 if (purpose == FixturePurpose.Mutable && !traits.IsOpen)
                 {
                     throw new SetupException($"fixtures.anomalies.mutable: anomaly {entry} is {(traits.SoftDeleted ? "soft-deleted" : traits.Status)}; a mutable anomaly must be Active or Acknowledged so its status can be put back");

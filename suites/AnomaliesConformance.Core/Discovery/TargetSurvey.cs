@@ -20,6 +20,10 @@ public sealed record AnomalyTraits
     public string? Status { get; init; }
     public IReadOnlyList<string> FailedCheckFields { get; init; } = [];
     public int FailedChecks { get; init; }
+
+    /// <summary>The failed checks in the order the anomaly lists them: what search and the check filters match.</summary>
+    public IReadOnlyList<FailedCheckTraits> FailedCheckList { get; init; } = [];
+    public string? Description { get; init; }
     public long? Fingerprint { get; init; }
     public int SharingFingerprint { get; init; }
     public int Tags { get; init; }
@@ -51,6 +55,9 @@ public sealed record AnomalyTraits
 
     public bool IsArchived => !SoftDeleted && Status is "Resolved" or "Duplicate" or "Invalid" or "Discarded";
 }
+
+/// <summary>One failed check of an anomaly as its representation gives it; null where it does not say.</summary>
+public sealed record FailedCheckTraits(long? Id, string? RuleType, string? Message, IReadOnlyList<string> Fields);
 
 /// <summary>
 /// Reads a target as its Admin, with GETs only, to find what its existing anomalies could be used for
@@ -155,7 +162,7 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
     {
         var comments = api.GetAsync(admin, $"/api/anomalies/{anomaly.Id}/comments?include_deleted=true", ct, ExchangePurpose.Verify);
         var links = api.GetAsync(admin, $"/api/anomalies/{anomaly.Id}/ticket-links", ct, ExchangePurpose.Verify);
-        var records = api.GetAsync(admin, $"/api/anomalies/{anomaly.Id}/source-record?limit=100", ct, ExchangePurpose.Verify);
+        var records = api.GetAsync(admin, SourceRecordsPath(anomaly.Id), ct, ExchangePurpose.Verify);
         // A listed anomaly that GET one hides is soft-deleted all the same (a list that shows those deviates, and
         // the checks on soft deletion need to know which ones they are).
         var itself = api.GetAsync(admin, $"/api/anomalies/{anomaly.Id}", ct, ExchangePurpose.Verify);
@@ -164,15 +171,26 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
             && (await api.GetAsync(admin, $"/api/anomalies/{anomaly.Id}?include_deleted=true", ct, ExchangePurpose.Verify)).Status == 200;
         var commentItems = (await comments).Status == 200 ? spelling.ItemsOf((await comments).JsonOrNull()) : null;
         var linkItems = (await links).Status == 200 ? spelling.ItemsOf((await links).JsonOrNull()) : null;
-        var recordBody = (await records).Status == 200 ? (await records).JsonOrNull() : null;
-        var rows = recordBody as JsonArray ?? spelling.SourceRecordRowsKeys.Select(k => recordBody?[k]).OfType<JsonArray>().FirstOrDefault();
-        return WithComments(anomaly, commentItems) with
+        return WithSourceRecords(WithComments(anomaly, commentItems), await records, spelling) with
         {
             TicketLinks = linkItems?.Count,
             IntegrationIds = [.. (linkItems ?? []).Select(l => Representation.IntegerOf(l?["integration_id"])).OfType<long>().Distinct()],
+            SoftDeleted = softDeleted,
+        };
+    }
+
+    /// <summary>The path of the source-record read the traits are counted from (up to 100 rows, never include_masked).</summary>
+    public static string SourceRecordsPath(long id) => $"/api/anomalies/{id}/source-record?limit=100";
+
+    /// <summary>An anomaly's traits with its source rows counted and its masked fields named, from the answer to <see cref="SourceRecordsPath"/>.</summary>
+    public static AnomalyTraits WithSourceRecords(AnomalyTraits traits, ApiResponse records, Representation spelling)
+    {
+        var recordBody = records.Status == 200 ? records.JsonOrNull() : null;
+        var rows = recordBody as JsonArray ?? spelling.SourceRecordRowsKeys.Select(k => recordBody?[k]).OfType<JsonArray>().FirstOrDefault();
+        return traits with
+        {
             SourceRows = rows?.Count,
             MaskedFields = recordBody?["masked_fields"] is JsonArray masked ? [.. masked.Select(m => m?.ToString() ?? "")] : null,
-            SoftDeleted = softDeleted,
         };
     }
 
@@ -196,6 +214,12 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
         Status = item["status"]?.ToString(),
         FailedChecks = (item["failed_checks"] as JsonArray)?.Count ?? 0,
         FailedCheckFields = [.. (item["failed_checks"] as JsonArray ?? []).SelectMany(c => c?["fields"] as JsonArray ?? []).Select(f => f?.ToString() ?? "").Distinct()],
+        FailedCheckList = [.. (item["failed_checks"] as JsonArray ?? []).OfType<JsonObject>().Select(c => new FailedCheckTraits(
+            Representation.IntegerOf(c["id"]),
+            c["rule_type"]?.ToString(),
+            c["message"]?.ToString(),
+            [.. (c["fields"] as JsonArray ?? []).Select(f => f?.ToString() ?? "")]))],
+        Description = item["description"]?.ToString(),
         Fingerprint = Representation.IntegerOf(item["fingerprint"]),
         Tags = (item["global_tags"] as JsonArray ?? item["tags"] as JsonArray)?.Count ?? 0,
         TagNames = [.. (item["global_tags"] as JsonArray ?? item["tags"] as JsonArray ?? []).Select(t => t is JsonObject tag ? tag["name"]?.ToString() : t?.ToString()).OfType<string>()],

@@ -52,6 +52,12 @@ public sealed class World
     public IReadOnlyDictionary<string, long>? DatastoresOf { get; init; }
 
     /// <summary>
+    /// True when the world is made of a deployment's existing anomalies: what its spec chose only shaped a
+    /// provisioned world, and a check that reads back what it relies on derives its expectations from that.
+    /// </summary>
+    public bool IsExisting => DatastoresOf is not null;
+
+    /// <summary>
     /// The datastores a list is scoped to by a check that judges every item it lists, whoever made it (a
     /// property every anomaly has): the world's own when provisioned; on existing data, those its anomalies are
     /// in, shared with others. A check that expects only its own anomalies in a list must not use it.

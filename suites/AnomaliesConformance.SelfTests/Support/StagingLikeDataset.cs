@@ -26,6 +26,7 @@ public static class StagingLikeDataset
     ];
     private static readonly string[] Statuses = ["Active", "Active", "Active", "Acknowledged", "Acknowledged", "Resolved", "Duplicate", "Invalid", "Discarded"];
     private static readonly string[] Fields = ["customer_id", "email", "order_total", "ship_date", "country"];
+    private static readonly string[] RuleTypes = ["notNull", "between", "matchesPattern", "isUnique"];
     private static readonly string[] TagCatalogue = ["High", "Low", "Customer-Impact", "PII", "Finance", "Ops", "Nightly", "Legacy"];
 
     /// <param name="withoutGrant">A user left without its grant on one datastore (1-based), as an admin screen forgot it.</param>
@@ -52,6 +53,8 @@ public static class StagingLikeDataset
         var anomalies = new List<JsonNode?>();
         // Tags drawn apart, so adding them left every other trait of the data set as it was.
         var tagging = new Bogus.Randomizer(seed + 1);
+        // Second failed checks and masked salaries drawn apart too, for the same reason.
+        var checking = new Bogus.Randomizer(seed + 2);
         long previousFingerprint = 0;
         var recurring = new Dictionary<int, long>();
         for (var d = 1; d <= Datastores; d++)
@@ -89,7 +92,7 @@ public static class StagingLikeDataset
                     ["failed_checks"] = new JsonArray(new JsonObject
                     {
                         ["id"] = random.Long(1_000, 9_000_000),
-                        ["rule_type"] = random.ArrayElement(["notNull", "between", "matchesPattern", "isUnique"]),
+                        ["rule_type"] = random.ArrayElement(RuleTypes),
                         ["message"] = $"{field}: {faker.Lorem.Sentence(4)}",
                         ["fields"] = new JsonArray(field),
                     }),
@@ -101,6 +104,20 @@ public static class StagingLikeDataset
                         ["deleted"] = c == 1 && random.Bool(0.5f),
                     })]),
                 };
+                if (checking.Bool(0.2f))
+                {
+                    // About one in five failed a second check too, on another field and by another rule.
+                    var first = anomaly["failed_checks"]![0]!;
+                    var otherField = checking.ArrayElement(Fields.Where(f => f != field).ToArray());
+                    anomaly["failed_checks"]!.AsArray().Add(new JsonObject
+                    {
+                        ["id"] = checking.Long(9_000_001, 9_900_000),
+                        ["rule_type"] = checking.ArrayElement(RuleTypes.Where(r => r != first["rule_type"]!.GetValue<string>()).ToArray()),
+                        ["message"] = $"{otherField}: {string.Join(' ', checking.WordsArray(4))}",
+                        ["fields"] = new JsonArray(otherField),
+                    });
+                }
+
                 if (i % 10 == 3)
                 {
                     // Every tenth holds a longer thread, at distinct times, one comment withdrawn: what comment
@@ -145,6 +162,16 @@ public static class StagingLikeDataset
                             ["ssn"] = random.ReplaceNumbers("###-##-####"),
                         })]),
                     };
+                    if (masked && checking.Bool(0.5f))
+                    {
+                        // Half of the masked ones hold a masked salary too: a number, masked like the text.
+                        anomaly["source_records"]!["fields"]!.AsArray().Add("salary");
+                        anomaly["source_records"]!["masked_fields"]!.AsArray().Add("salary");
+                        foreach (var row in anomaly["source_records"]!["rows"]!.AsArray())
+                        {
+                            row!["salary"] = checking.Int(30_000, 150_000);
+                        }
+                    }
                 }
 
                 anomalies.Add(anomaly);

@@ -4,6 +4,7 @@ using FluentAssertions;
 using NUnit.Framework;
 using static AnomaliesConformance.Suite.Support.ResponseAssertions;
 using AnomaliesConformance.Core.Checks;
+using AnomaliesConformance.Core.Discovery;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 
@@ -13,6 +14,21 @@ public sealed partial class ListTests
 
     private static FailedCheckSpec Check(long id = 1, string ruleType = "notNull", string message = "a value is missing", string[]? fields = null) =>
         new(id, ruleType, message, fields ?? ["order_id"]);
+
+    /// <summary>
+    /// Filters by a value of the failed checks that one anomaly holds in a check after its first only (read back,
+    /// as <see cref="FailedCheckTerms.BeyondFirstCheck"/> derives it), and expects exactly the anomalies holding
+    /// it in any check; answers the anomalies as read back.
+    /// </summary>
+    private static async Task<IReadOnlyList<(string Key, AnomalyTraits Traits)>> ShouldMatchEveryFailedCheckAsync(
+        World world, string filter, Func<FailedCheckTraits, IEnumerable<string>> values, ExistingNeed need)
+    {
+        var anomalies = await ReadBackAsync(world);
+        var value = Derived(FailedCheckTerms.BeyondFirstCheck([.. anomalies.Select(a => a.Traits)], values), need);
+
+        await ShouldListExactlyAsync(world, KeysWhere(anomalies, a => FailedCheckTerms.Holds(a, value, values)), $"{filter}={value} matches every failed check", (filter, value));
+        return anomalies;
+    }
 
     [Test]
     [Rule("LIST-FILTER-STATUS")]
@@ -81,9 +97,10 @@ public sealed partial class ListTests
             .Anomaly("first-check", Checks(Check(fields: ["customer_id"])))
             .Anomaly("second-check", Checks(Check(fields: ["amount"]), Check(id: 2, fields: ["customer_id"])))
             .Anomaly("second-field", Checks(Check(fields: ["amount", "customer_id"])))
-            .Anomaly("other-field", Checks(Check(fields: ["amount"]))));
+            .Anomaly("other-field", Checks(Check(fields: ["amount"])))
+            .OnExisting(ExistingNeeds.FieldBeyondFirstCheck));
 
-        await ShouldListExactlyAsync(world, ["first-check", "second-check", "second-field"], "field=customer_id matches every failed check's fields", ("field", "customer_id"));
+        await ShouldMatchEveryFailedCheckAsync(world, "field", FailedCheckTerms.FieldsOf, ExistingNeeds.FieldBeyondFirstCheck);
     }
 
     [Test]
@@ -93,9 +110,10 @@ public sealed partial class ListTests
         var world = await ProvisionAsync(b => b
             .Anomaly("first-check", Checks(Check(id: 7001)))
             .Anomaly("second-check", Checks(Check(id: 7002), Check(id: 7001)))
-            .Anomaly("other-check", Checks(Check(id: 7002))));
+            .Anomaly("other-check", Checks(Check(id: 7002)))
+            .OnExisting(ExistingNeeds.QualityCheckBeyondFirstCheck));
 
-        await ShouldListExactlyAsync(world, ["first-check", "second-check"], "quality_check=7001 matches every failed check", ("quality_check", 7001));
+        await ShouldMatchEveryFailedCheckAsync(world, "quality_check", FailedCheckTerms.IdOf, ExistingNeeds.QualityCheckBeyondFirstCheck);
     }
 
     [Test]
@@ -105,11 +123,17 @@ public sealed partial class ListTests
         var world = await ProvisionAsync(b => b
             .Anomaly("first-check", Checks(Check(ruleType: "notNull")))
             .Anomaly("second-check", Checks(Check(ruleType: "between"), Check(id: 2, ruleType: "notNull")))
-            .Anomaly("other-rule", Checks(Check(ruleType: "between"))));
+            .Anomaly("other-rule", Checks(Check(ruleType: "between")))
+            .OnExisting(ExistingNeeds.RuleTypeBeyondFirstCheck));
 
-        await ShouldListExactlyAsync(world, ["first-check", "second-check"], "rule_type=notNull matches every failed check", ("rule_type", "notNull"));
+        var anomalies = await ShouldMatchEveryFailedCheckAsync(world, "rule_type", FailedCheckTerms.RuleTypeOf, ExistingNeeds.RuleTypeBeyondFirstCheck);
+        var (first, second) = Derived(FailedCheckTerms.TwoValues([.. anomalies.Select(a => a.Traits)], FailedCheckTerms.RuleTypeOf), ExistingNeeds.RuleTypeBeyondFirstCheck);
         await ShouldListExactlyAsync(
-            world, ["first-check", "second-check", "other-rule"], "repeated rule_type values combine with OR", ("rule_type", "notNull"), ("rule_type", "between"));
+            world,
+            KeysWhere(anomalies, a => FailedCheckTerms.Holds(a, first, FailedCheckTerms.RuleTypeOf) || FailedCheckTerms.Holds(a, second, FailedCheckTerms.RuleTypeOf)),
+            "repeated rule_type values combine with OR",
+            ("rule_type", first),
+            ("rule_type", second));
     }
 
     [Test]
@@ -177,8 +201,13 @@ public sealed partial class ListTests
         var world = await ProvisionAsync(b => b
             .Anomaly("not-null", new() { FailedChecks = [Check(ruleType: "notNull")] })
             .Anomaly("between", new() { FailedChecks = [Check(ruleType: "between")] })
-            .Anomaly("unique", new() { FailedChecks = [Check(ruleType: "isUnique")] }));
+            .Anomaly("unique", new() { FailedChecks = [Check(ruleType: "isUnique")] })
+            .OnExisting(ExistingNeeds.TwoRuleTypes));
+        var anomalies = await ReadBackAsync(world);
+        var (first, second) = Derived(FailedCheckTerms.TwoValues([.. anomalies.Select(a => a.Traits)], FailedCheckTerms.RuleTypeOf), ExistingNeeds.TwoRuleTypes);
+        var joined = $"{first},{second}";
 
-        await ShouldListExactlyAsync(world, [], "a comma-joined value is one value, not two", ("rule_type", "notNull,between"));
+        await ShouldListExactlyAsync(
+            world, KeysWhere(anomalies, a => FailedCheckTerms.Holds(a, joined, FailedCheckTerms.RuleTypeOf)), "a comma-joined value is one value, not two", ("rule_type", joined));
     }
 }

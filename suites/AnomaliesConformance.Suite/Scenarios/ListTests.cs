@@ -5,6 +5,7 @@ using FluentAssertions;
 using NUnit.Framework;
 using static AnomaliesConformance.Suite.Support.ResponseAssertions;
 using AnomaliesConformance.Core.Checks;
+using AnomaliesConformance.Core.Discovery;
 
 namespace AnomaliesConformance.Suite.Scenarios;
 
@@ -31,6 +32,45 @@ public sealed partial class ListTests : ConformanceTest
     {
         var (keys, listed, last) = await ListOwnAsync(world, because, query);
         keys.Should().BeEquivalentTo(expected, "{0} (the world's anomalies among {1} listed): {2}", because, listed, last);
+    }
+
+    /// <summary>
+    /// What the world's anomalies are as an Admin reads them back (their failed checks, description, id and
+    /// uuid): a check that derives its search terms and filter values from them judges a provisioned world and
+    /// existing anomalies alike.
+    /// </summary>
+    private static async Task<IReadOnlyList<(string Key, AnomalyTraits Traits)>> ReadBackAsync(World world)
+    {
+        var keys = world.Anomalies.Keys.ToList();
+        var anomalies = await Task.WhenAll(keys.Select(key => SnapshotAsync(world[key])));
+        return [.. keys.Zip(anomalies).Select(p => (p.First, TargetSurvey.TraitsOf(world[p.First].Id, p.Second)))];
+    }
+
+    /// <summary>The keys of the anomalies read back that <paramref name="matches"/>.</summary>
+    private static string[] KeysWhere(IReadOnlyList<(string Key, AnomalyTraits Traits)> anomalies, Func<AnomalyTraits, bool> matches) =>
+        [.. anomalies.Where(a => matches(a.Traits)).Select(a => a.Key)];
+
+    /// <summary>The value derived from the anomalies read back, or inconclusive naming the existing anomalies that would give one (a provisioned world always does).</summary>
+    private static T Derived<T>(T? value, ExistingNeed need)
+        where T : class
+    {
+        if (value is null)
+        {
+            Run.Missing(need.Name);
+        }
+
+        return value;
+    }
+
+    private static T Derived<T>(T? value, ExistingNeed need)
+        where T : struct
+    {
+        if (value is null)
+        {
+            Run.Missing(need.Name);
+        }
+
+        return value.Value;
     }
 
     /// <summary>

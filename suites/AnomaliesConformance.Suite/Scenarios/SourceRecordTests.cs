@@ -14,7 +14,13 @@ using AnomaliesConformance.Core.Checks;
 namespace AnomaliesConformance.Suite.Scenarios;
 
 /// <summary>Source records as JSON and as the CSV download: the same rows, the same parameters, masking and its audit.</summary>
+/// <remarks>
+/// On existing anomalies the rows, their count and the masked fields are what an Admin reads back without
+/// include_masked, and the expectations are derived from them. A check that sends include_masked=true is
+/// destructive: the read writes an audit entry, so on existing data it is given a sacrificial anomaly.
+/// </remarks>
 [Effect(CheckEffect.Read)]
+[OnExistingData]
 public sealed class SourceRecordTests : ConformanceTest
 {
     private static readonly string[] SsnValues = ["123-45-6789", "987-65-4321", "555-01-0199"];
@@ -41,18 +47,25 @@ public sealed class SourceRecordTests : ConformanceTest
             new Dictionary<string, object?> { ["order_id"] = 2, ["customer"] = "Bob Patel", ["amount"] = 0.25, ["paid"] = false, ["note"] = "late" },
             new Dictionary<string, object?> { ["order_id"] = 3, ["customer"] = null, ["amount"] = 99, ["paid"] = true, ["note"] = "" },
         };
-        var world = await ProvisionOneAsync(new() { SourceRecords = new(["order_id", "customer", "amount", "paid", "note"], [], rows) });
+        string[] fields = ["order_id", "customer", "amount", "paid", "note"];
+        var world = await ProvisionAsync(b => b.Anomaly("a", new() { SourceRecords = new(fields, [], rows) }).OnExisting(ExistingNeeds.SourceRowsOverTen));
+        // An existing anomaly's stored rows are what an Admin reads back (the same query, never include_masked).
+        var stored = world.IsExisting
+            ? (await StoredAsync(world["a"], "")).Rows
+            : new SourceRows(fields, [.. rows.Select(r => r.ToDictionary(c => c.Key, c => JsonSerializer.SerializeToNode(c.Value)))]);
 
         var response = (await SourceRecordsAsync(As("member-viewer"), world["a"].Id)).ShouldSucceed("reading source records");
         var read = Read.SourceRowsOf(response);
 
-        read.Fields.Should().Equal(["order_id", "customer", "amount", "paid", "note"], "the fields of the rows, in order: {0}", response);
-        read.Rows.Should().HaveCount(rows.Count, "the anomaly has {0} rows: {1}", rows.Count, response);
-        for (var i = 0; i < rows.Count; i++)
+        read.Fields.Should().Equal(stored.Fields, "the fields of the rows, in order: {0}", response);
+        read.Rows.Should().HaveCount(stored.Rows.Count, "the anomaly has {0} rows: {1}", stored.Rows.Count, response);
+        for (var i = 0; i < stored.Rows.Count; i++)
         {
-            foreach (var (field, value) in rows[i])
+            foreach (var field in stored.Fields)
             {
-                SameValue(JsonSerializer.SerializeToNode(value), read.Rows[i].GetValueOrDefault(field)).Should().BeTrue("row {0} carries its stored {1} ({2}): {3}", i, field, value ?? "null", response);
+                var value = stored.Rows[i].GetValueOrDefault(field);
+                read.Rows[i].Should().ContainKey(field, "row {0} carries every field: {1}", i, response);
+                SameValue(value, read.Rows[i].GetValueOrDefault(field)).Should().BeTrue("row {0} carries its stored {1} ({2}): {3}", i, field, value?.ToJsonString() ?? "null", response);
             }
         }
     }
@@ -83,18 +96,21 @@ public sealed class SourceRecordTests : ConformanceTest
     [Rule("SOURCE-RECORD-LIMIT-MAX-ROWS")]
     public async Task Limit_caps_the_rows_returned(int limit, int expected)
     {
-        var world = await ProvisionOneAsync();
+        var world = await RowsAsync();
+        // Twelve rows when provisioned; an existing anomaly has those an Admin reads with a limit far above them.
+        var total = world.IsExisting ? (await StoredAsync(world["a"])).Rows.Rows.Count : 12;
+        var returned = world.IsExisting ? Math.Min(limit, total) : expected;
 
         var response = (await SourceRecordsAsync(As("member-viewer"), world["a"].Id, $"?limit={limit}")).ShouldSucceed($"reading with limit={limit}");
 
-        Read.SourceRowsOf(response).Rows.Should().HaveCount(expected, "limit={0} on 12 rows returns {1}: {2}", limit, expected, response);
+        Read.SourceRowsOf(response).Rows.Should().HaveCount(returned, "limit={0} on {1} rows returns {2}: {3}", limit, total, returned, response);
     }
 
     [Test]
     [Rule("SOURCE-RECORD-LIMIT-MIN-1")]
     public async Task Limit_below_one_is_rejected_and_limit_one_returns_one_row()
     {
-        var world = await ProvisionOneAsync();
+        var world = await RowsAsync();
         var id = world["a"].Id;
 
         // "int (≥1, default 10)": below 1 is refused; which 4xx is ERRORS-INVALID-INPUT-422's.
@@ -112,40 +128,52 @@ public sealed class SourceRecordTests : ConformanceTest
     [Rule("SOURCE-RECORD-LIMIT-NO-MAXIMUM")]
     public async Task A_limit_above_10000_is_accepted()
     {
-        var world = await ProvisionOneAsync();
+        var world = await RowsAsync();
 
         (await SourceRecordsAsync(As("member-viewer"), world["a"].Id, "?limit=25000")).ShouldSucceed("for limit=25000: the page documents no maximum");
     }
 
     [Test]
     [Rule("SOURCE-RECORD-MASKED-DEFAULT")]
+    [Effect(CheckEffect.Destructive)]
     public async Task Without_include_masked_no_masked_field_shows_its_raw_value()
     {
-        var world = await ProvisionOneAsync(new() { SourceRecords = Masked });
+        var world = await MaskedAsync();
         var id = world["a"].Id;
+        var raw = await RawValuesAsync(world);
 
         foreach (var query in new[] { "", "?include_masked=false" })
         {
             var json = (await SourceRecordsAsync(As("member-editor"), id, query)).ShouldSucceed("reading source records" + query);
-            ShouldRevealNoRawValue(Read.SourceRowsOf(json), json);
-
             var csv = (await DownloadAsync(As("member-editor"), id, query)).ShouldSucceed("downloading source records" + query);
-            Column(csv, "ssn").Should().NotContain(SsnValues, "the CSV hides masked ssn values too: {0}", csv);
-            Column(csv, "salary").Where(IsRawSalary).Should().BeEmpty("the CSV hides masked salaries too: {0}", csv);
+            var rows = Read.SourceRowsOf(json);
+            foreach (var (field, values) in raw)
+            {
+                rows.Column(field).Where(v => values.Any(r => SameValue(r, v))).Should().BeEmpty("a masked {0} never shows its raw value: {1}", field, json);
+                Column(csv, field).Where(cell => values.Any(r => SameCell(r, cell))).Should().BeEmpty("the CSV hides masked {0} values too: {1}", field, csv);
+            }
         }
     }
 
     [Test]
     [Rule("SOURCE-RECORD-UNMASK-RAW")]
+    [Effect(CheckEffect.Destructive)]
     public async Task Include_masked_by_an_editor_returns_the_raw_values_of_every_masked_field()
     {
-        var world = await ProvisionOneAsync(new() { SourceRecords = Masked });
+        var world = await MaskedAsync();
         var id = world["a"].Id;
 
         var json = (await SourceRecordsAsync(As("member-editor"), id, "?include_masked=true")).ShouldSucceed("for an Editor with include_masked=true");
         var csv = (await DownloadAsync(As("member-editor"), id, "?include_masked=true")).ShouldSucceed("for an Editor downloading with include_masked=true");
 
         var rows = Read.SourceRowsOf(json);
+        if (world.IsExisting)
+        {
+            // An existing anomaly's raw values are unknown: every masked field must read other than its mask.
+            await ShouldShowNoMaskAsync(world["a"], rows, json, csv);
+            return;
+        }
+
         rows.Column("ssn").Select(Text).Should().Equal(SsnValues, "include_masked returns the raw ssn values: {0}", json);
         rows.Column("salary").Select(Decimal).Should().Equal(Salaries.Select(v => (decimal?)v), "include_masked returns the raw salaries: {0}", json);
         Column(csv, "ssn").Should().Equal(SsnValues, "the CSV with include_masked has the raw ssn values: {0}", csv);
@@ -154,47 +182,76 @@ public sealed class SourceRecordTests : ConformanceTest
 
     [Test]
     [Rule("SOURCE-RECORD-UNMASK-NEEDS-EDITOR")]
+    [Effect(CheckEffect.Destructive)]
     public async Task Include_masked_needs_editor_and_reveals_nothing_to_an_author_or_viewer()
     {
-        var world = await ProvisionOneAsync(new() { SourceRecords = Masked });
+        var world = await MaskedAsync();
         var id = world["a"].Id;
 
         // Which refusal code is PERM-DENIED-403's; the rule is the refusal and that no raw value leaks.
+        var refused = new List<ApiResponse>();
         foreach (var role in new[] { "member-viewer", "member-author" })
         {
-            var json = (await SourceRecordsAsync(As(role), id, "?include_masked=true")).ShouldBeRefused($"for {role} asking for raw masked values (it needs Editor)");
-            var csv = (await DownloadAsync(As(role), id, "?include_masked=true")).ShouldBeRefused($"for {role} downloading raw masked values");
-            foreach (var ssn in SsnValues)
-            {
-                json.Body.Should().NotContain(ssn, "a refused read reveals no raw value: {0}", json);
-                csv.Body.Should().NotContain(ssn, "a refused download reveals no raw value: {0}", csv);
-            }
+            refused.Add((await SourceRecordsAsync(As(role), id, "?include_masked=true")).ShouldBeRefused($"for {role} asking for raw masked values (it needs Editor)"));
+            refused.Add((await DownloadAsync(As(role), id, "?include_masked=true")).ShouldBeRefused($"for {role} downloading raw masked values"));
         }
 
         var raw = (await SourceRecordsAsync(As("member-editor"), id, "?include_masked=true")).ShouldSucceed("for an Editor with include_masked");
-        Read.SourceRowsOf(raw).Column("ssn").Select(Text).Should().Equal(SsnValues, "include_masked returns raw values to an Editor: {0}", raw);
+        var rows = Read.SourceRowsOf(raw);
+        if (world.IsExisting)
+        {
+            await ShouldShowNoMaskAsync(world["a"], rows, raw);
+        }
+        else
+        {
+            rows.Column("ssn").Select(Text).Should().Equal(SsnValues, "include_masked returns raw values to an Editor: {0}", raw);
+        }
+
+        // The raw texts are the chosen ones when provisioned, else what the Editor was just given.
+        var secrets = world.IsExisting ? (await RawValuesAsync(world)).Values.SelectMany(v => v).Select(Text).OfType<string>().Where(t => t.Length >= 4 && Decimal(t) is null) : SsnValues;
+        foreach (var answer in refused)
+        {
+            foreach (var secret in secrets)
+            {
+                answer.Body.Should().NotContain(secret, "a refused read or download reveals no raw value: {0}", answer);
+            }
+        }
     }
 
     [Test]
     [Rule("SOURCE-RECORD-MASK-TEXT")]
     public async Task A_masked_value_reads_as_eight_asterisks_in_json_and_csv()
     {
-        var world = await ProvisionOneAsync(new() { SourceRecords = Masked });
+        // Read-only: no include_masked. Raw values of an existing anomaly are unknown, so there the precondition
+        // that none shows (MASKED-DEFAULT's) cannot be read, and the masked fields are those the answer names.
+        var world = await ProvisionAsync(b => b.Anomaly("a", new() { SourceRecords = Masked }).OnExisting(ExistingNeeds.MaskedSourceRows));
 
         var json = (await SourceRecordsAsync(As("member-viewer"), world["a"].Id)).ShouldSucceed("reading source records");
         var csv = (await DownloadAsync(As("member-viewer"), world["a"].Id)).ShouldSucceed("downloading source records");
 
         var rows = Read.SourceRowsOf(json);
-        Precondition(!rows.Column("ssn").Select(Text).Intersect(SsnValues).Any() && !rows.Column("salary").Any(v => v is JsonValue && Decimal(v) is { } d && Salaries.Contains((long)d)),
-            "no raw value showing without include_masked", "SOURCE-RECORD-MASKED-DEFAULT", json);
-        rows.Column("ssn").Concat(rows.Column("salary")).Select(v => v is null ? "null" : v.ToJsonString()).Should().OnlyContain(v => v == "\"********\"", "a masked value is the string ******** whatever its type: {0}", json);
-        Column(csv, "ssn").Concat(Column(csv, "salary")).Should().OnlyContain(v => v == WorldBuilder.MaskedValue, "the CSV masks the same way: {0}", csv);
+        var masked = world.IsExisting ? MaskedFieldsOf(json) : ["ssn", "salary"];
+        masked.Should().NotBeEmpty("the anomaly's rows have masked fields: {0}", json);
+        if (!world.IsExisting)
+        {
+            Precondition(!rows.Column("ssn").Select(Text).Intersect(SsnValues).Any() && !rows.Column("salary").Any(v => v is JsonValue && Decimal(v) is { } d && Salaries.Contains((long)d)),
+                "no raw value showing without include_masked", "SOURCE-RECORD-MASKED-DEFAULT", json);
+        }
+
+        masked.SelectMany(rows.Column).Select(v => v is null ? "null" : v.ToJsonString()).Should().OnlyContain(v => v == "\"********\"", "a masked value is the string ******** whatever its type: {0}", json);
+        masked.SelectMany(f => Column(csv, f)).Should().OnlyContain(v => v == WorldBuilder.MaskedValue, "the CSV masks the same way: {0}", csv);
     }
 
     [Test]
     [Rule("SOURCE-RECORD-UNMASK-AUDIT")]
     public async Task An_unmasked_read_writes_an_audit_entry_naming_the_masked_fields()
     {
+        if (Run.Manifest is not null)
+        {
+            // Not an anomaly it lacks: the audit log is outside the page's API, read through the provisioning extension.
+            Run.Missing("the audit log, which only the provisioning extension shows (GET /api/_provisioning/audit-log)");
+        }
+
         var world = await ProvisionOneAsync(new() { SourceRecords = Masked });
         var anomaly = world["a"];
         var editor = As("member-editor");
@@ -283,9 +340,10 @@ public sealed class SourceRecordTests : ConformanceTest
 
     [Test]
     [Rule("SOURCE-RECORD-CSV-SAME-PARAMS")]
+    [Effect(CheckEffect.Destructive)]
     public async Task Limit_and_include_masked_act_on_the_download_as_on_the_json_endpoint()
     {
-        var world = await ProvisionOneAsync(new() { SourceRecords = MaskedTwelve });
+        var world = await ProvisionAsync(b => b.Anomaly("a", new() { SourceRecords = MaskedTwelve }).OnExisting(ExistingNeeds.SacrificialMaskedSourceRows));
         var id = world["a"].Id;
         var cases = new (string Role, string Query)[]
         {
@@ -304,9 +362,15 @@ public sealed class SourceRecordTests : ConformanceTest
                 continue;
             }
 
+            // Every field, the masked ones included: the same rows, masked or raw as the JSON's.
             var rows = Read.SourceRowsOf(json);
-            Column(csv, "order_id").Select(Decimal).Should().Equal(rows.Column("order_id").Select(Decimal), "the download has the JSON's rows for {0} as {1}: {2}", query, role, csv);
-            Column(csv, "ssn").Should().Equal(rows.Column("ssn").Select(v => Cell(v)), "the download masks as the JSON does for {0} as {1}: {2}", query, role, csv);
+            foreach (var field in rows.Fields)
+            {
+                var cells = Column(csv, field);
+                cells.Should().HaveSameCount(rows.Rows, "the download has the JSON's rows for {0} as {1}: {2}", query, role, csv);
+                rows.Column(field).Zip(cells).Where(p => !SameCell(p.First, p.Second)).Should().BeEmpty(
+                    "the download's {0} column holds the JSON's values (masked as the JSON's) for {1} as {2}: {3}", field, query, role, csv);
+            }
         }
     }
 
@@ -331,13 +395,67 @@ public sealed class SourceRecordTests : ConformanceTest
             (await DownloadAsync(As("member-viewer"), anomaly.Id)).ShouldSucceed("downloading the CSV rows"));
     }
 
-    private static void ShouldRevealNoRawValue(SourceRows rows, ApiResponse answer)
+    /// <summary>An anomaly with source rows: twelve when provisioned, more than ten when existing.</summary>
+    private static Task<World> RowsAsync() => ProvisionAsync(b => b.Anomaly("a").OnExisting(ExistingNeeds.SourceRowsOverTen));
+
+    /// <summary>An anomaly with masked fields (<see cref="Masked"/> when provisioned) for a check that sends include_masked=true: a sacrificial one when existing.</summary>
+    /// <summary>A world for the checks that unmask: spent on existing data (<see cref="ExistingNeeds.SacrificialMaskedSourceRows"/>).</summary>
+    private static Task<World> MaskedAsync() => ProvisionAsync(b => b.Anomaly("a", new() { SourceRecords = Masked }).OnExisting(ExistingNeeds.SacrificialMaskedSourceRows));
+
+    /// <summary>The stored rows as an Admin reads them back, and the answer, never with include_masked (which writes an audit entry).</summary>
+    private static async Task<(SourceRows Rows, ApiResponse Answer)> StoredAsync(ProvisionedAnomaly anomaly, string query = "?limit=10000")
     {
-        rows.Column("ssn").Select(Text).Should().NotContain(SsnValues, "a masked ssn never shows its raw value: {0}", answer);
-        rows.Column("salary").Where(v => v is JsonValue && Decimal(v) is { } d && Salaries.Contains((long)d)).Should().BeEmpty("a masked salary never shows its raw value: {0}", answer);
+        var response = (await Api.GetAsync(Admin, $"/api/anomalies/{anomaly.Id}/source-record{query}", purpose: ExchangePurpose.Verify)).ShouldSucceed("reading the stored rows back as an Admin");
+        return (Read.SourceRowsOf(response), response);
     }
 
-    private static bool IsRawSalary(string cell) => Decimal(cell) is { } d && Salaries.Contains((long)d);
+    /// <summary>The fields a source-record answer names as masked (masked_fields, as the survey reads them).</summary>
+    private static IReadOnlyList<string> MaskedFieldsOf(ApiResponse response) =>
+        response.Json?["masked_fields"] is JsonArray masked
+            ? [.. masked.Select(Text).OfType<string>()]
+            : Read.Blocked<IReadOnlyList<string>>(Read.ShapeRule, "the masked fields of " + response.Summary, null, response);
+
+    /// <summary>
+    /// The raw values of each masked field, by field: the chosen ones when provisioned; on an existing (sacrificial)
+    /// anomaly what an Editor reads with include_masked=true, which must show something the plain read hides.
+    /// </summary>
+    private static async Task<Dictionary<string, List<JsonNode?>>> RawValuesAsync(World world)
+    {
+        var anomaly = world["a"];
+        if (!world.IsExisting)
+        {
+            return new() { ["ssn"] = [.. SsnValues.Select(v => JsonSerializer.SerializeToNode(v))], ["salary"] = [.. Salaries.Select(v => JsonSerializer.SerializeToNode(v))] };
+        }
+
+        var (plain, stored) = await StoredAsync(anomaly);
+        var masked = MaskedFieldsOf(stored);
+        var answer = (await Api.GetAsync(As("member-editor"), $"/api/anomalies/{anomaly.Id}/source-record?limit=10000&include_masked=true", purpose: ExchangePurpose.Verify))
+            .ShouldSucceed("reading the raw values as an Editor");
+        var raw = Read.SourceRowsOf(answer);
+        Precondition(masked.Any(f => raw.Column(f).Zip(plain.Column(f)).Any(p => !JsonNode.DeepEquals(p.First, p.Second))), "include_masked=true showing what the plain read hides", "SOURCE-RECORD-UNMASK-RAW", answer);
+        return masked.ToDictionary(f => f, f => raw.Column(f).Where(v => v is not null).ToList());
+    }
+
+    /// <summary>
+    /// Each masked field of an existing anomaly reads, in the answers given, other than its mask: the one value
+    /// the plain read shows in every row (inconclusive when it shows several: hiding them is MASKED-DEFAULT's).
+    /// </summary>
+    private static async Task ShouldShowNoMaskAsync(ProvisionedAnomaly anomaly, SourceRows rows, ApiResponse json, ApiResponse? csv = null)
+    {
+        var (plain, stored) = await StoredAsync(anomaly);
+        var masked = MaskedFieldsOf(stored);
+        Precondition(masked.Count > 0, "masked fields named by the answer", "SOURCE-RECORD-MASKED-DEFAULT", json);
+        foreach (var field in masked)
+        {
+            var shown = plain.Column(field).Select(Text).Distinct().ToList();
+            Precondition(shown.Count == 1, $"the plain read hiding every {field} behind one mask", "SOURCE-RECORD-MASKED-DEFAULT", json);
+            rows.Column(field).Select(Text).Should().NotContain(shown[0], "include_masked returns the raw {0} values, not the mask: {1}", field, json);
+            if (csv is not null)
+            {
+                Column(csv, field).Should().NotContain(shown[0], "the CSV with include_masked has the raw {0} values: {1}", field, csv);
+            }
+        }
+    }
 
     private static bool Succeeded(ApiResponse response) => response.Status is >= 200 and <= 299;
 
