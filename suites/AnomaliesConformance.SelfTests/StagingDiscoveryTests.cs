@@ -59,10 +59,12 @@ public sealed class StagingDiscoveryTests
         rules.Should().NotContain("failed", "the reference server is faithful: {0}", run);
         var judged = rules.Count(v => v == "passed");
         TestContext.Progress.WriteLine($"staging manifest run: {judged} of {rules.Count} rules judged ({readOnly.Count} read-only, {mutable.Count} mutable, {sacrificial.Count} sacrificial anomalies)");
-        // The planner's floor, below the 131 measured when source records, failed checks and search joined (which
-        // checks get the sacrificial anomalies depends a little on the order they run in): a regression here is a
-        // check that stopped running on existing data.
-        judged.Should().BeGreaterThanOrEqualTo(125, "the checks that declare they run on existing data are given anomalies: {0}", run);
+        // Issue 13's bar: 85% of the rules a provisioning run judges (every rule some test of this run checks, the
+        // same as here). 172 were measured when the last scenario classes joined; which checks get the scarce
+        // anomalies depends a little on the order they run in. A regression is a check that stopped running on
+        // existing data.
+        var judgeable = rules.Count(v => v != "skipped");
+        judged.Should().BeGreaterThanOrEqualTo((int)Math.Ceiling(0.85 * judgeable), "the checks that declare they run on existing data are given anomalies ({0} of {1} judged): {2}", judged, judgeable, run);
         var summary = results["missing_fixture_summary"]!.AsArray().Select(l => l!["missing"]!.GetValue<string>()).ToList();
         summary.Should().OnlyHaveUniqueItems("each missing fixture is reported once, with the checks it blocks");
         run.StandardOutput.Should().Contain("fixture(s) missing:").And.Contain("more rule(s) would be judged");
