@@ -80,6 +80,9 @@ public sealed class ConformanceRun(
     /// other's), outside any one check's cancellation, its exchanges recorded under <paramref name="scope"/>.
     /// Every check that asks is remembered as a user of it (<see cref="SharedFixtureUsers"/>).
     /// </summary>
+    /// <summary>How many times a shared fixture's setup is tried before its checks end as target errors.</summary>
+    private const int SharedSetupAttempts = 3;
+
     public async Task<T> SharedAsync<T>(string scope, Func<Task<T>> create)
         where T : class
     {
@@ -87,7 +90,19 @@ public sealed class ConformanceRun(
         var fixture = shared.GetOrAdd(scope, _ => new Lazy<Task<object>>(() => Task.Run(async () =>
         {
             using var named = ExchangeRecorder.Scope(scope);
-            return (object)await create();
+            // A shared fixture is the run's own data, made anew by each attempt: an answer lost while setting it
+            // up (a flaky network) is no verdict on the target, and every check that shares the fixture would
+            // lose it at once.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return (object)await create();
+                }
+                catch (TargetErrorException) when (attempt < SharedSetupAttempts)
+                {
+                }
+            }
         })));
         return (T)await fixture.Value;
     }
