@@ -84,12 +84,21 @@ public sealed class RunnerCommandLine
             image, imagePort, imageEnvironment, profile, keepFixtures, sweep, tests, waivers, replay, secretEnv, serverCoverage, spec, strictSchema, fuzz, readOnly,
             specFromTarget, referenceOpenApi, faultMatrix, bench, discover, baseline, failOn,
         };
-        failOn.AcceptOnlyFromAmong(FailOnMust, FailOnRegressions);
+        // A validator of its own, so the error names the option (the built-in one does not).
+        failOn.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } value && value is not (FailOnMust or FailOnRegressions))
+            {
+                result.AddError($"--fail-on: '{value}' is not {FailOnMust} or {FailOnRegressions}");
+            }
+        });
         compare = new Command("compare", "Compare two finished runs rule by rule (BASELINE then CURRENT) and exit as CURRENT would have with --baseline BASELINE")
         {
             compareBaseline, compareCurrent,
         };
         Root.Subcommands.Add(compare);
+        // Program runs what the parse names; an action of its own keeps a run (no subcommand) a valid command line.
+        Root.SetAction(_ => ConformanceRunner.ExitConformant);
     }
 
     /// <summary>The run's settings from the command line's words (a usage error is a <see cref="ConfigurationException"/> too).</summary>

@@ -115,7 +115,7 @@ public static class ComparisonCategories
 
     public static string Describe(string category) => category switch
     {
-        NewFailure => "new failures",
+        NewFailure => "new failure",
         Fixed => "fixed",
         StillFailing => "still failing",
         NewlyInconclusive => "newly inconclusive",
@@ -161,7 +161,8 @@ public sealed record BaselineComparison(string Baseline, string BaselineTarget, 
         .SelectMany(In).ToList();
 
     /// <summary>"1 new failure(s), 0 newly inconclusive, ..." for a console line or a heading.</summary>
-    public string Counts() => string.Join(", ", ComparisonCategories.All.Select(c => $"{In(c).Count} {ComparisonCategories.Describe(c)}"));
+    public string Counts() => string.Join(", ", ComparisonCategories.All.Select(c => (Category: c, Count: In(c).Count))
+        .Select(x => $"{x.Count} {ComparisonCategories.Describe(x.Category)}{(x.Category == ComparisonCategories.NewFailure && x.Count != 1 ? "s" : "")}"));
 
     public static BaselineComparison Of(RecordedRun baseline, IEnumerable<RecordedRule> now)
     {
