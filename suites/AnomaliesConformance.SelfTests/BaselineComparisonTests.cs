@@ -3,6 +3,7 @@ using System.Xml.Linq;
 using AnomaliesConformance.Core;
 using AnomaliesConformance.Core.Checks;
 using AnomaliesConformance.Runner.Reporting;
+using AnomaliesConformance.SelfTests.Reporting;
 using AnomaliesConformance.SelfTests.Support;
 using FluentAssertions;
 using NJsonSchema;
@@ -94,6 +95,44 @@ public sealed class BaselineComparisonTests
         var mismatch = await ChildProcess.RunRunnerAsync("compare", otherCatalogue, faulty);
         mismatch.ExitCode.Should().Be(2, "{0}", mismatch);
         mismatch.StandardError.Should().Contain("comes from another rules catalogue").And.Contain("TAGS-CLEAR");
+    }
+
+    /// <summary>Every changed rule is listed in each report, and only a regression fails a JUnit case.</summary>
+    [Test]
+    public void The_reports_list_fixed_still_failing_and_newly_inconclusive_rules_and_fail_only_the_regression()
+    {
+        var report = new SyntheticReport()
+            .Test("TAGS-REPLACE", Verdicts.Failed)
+            .Test("TAGS-CLEAR", Verdicts.Passed)
+            .Test("TAGS-BY-NAME", Verdicts.Failed)
+            .Test("TAGS-UNKNOWN-NAME", Verdicts.Inconclusive, message: "precondition: no tag")
+            .Build();
+        var before = new RecordedRun("/runs/4.1/results.json", "http://prod/", "2026-11-01T08:00:00Z", false,
+        [
+            new RecordedRule("TAGS-REPLACE", "MUST", "", Verdicts.Passed),
+            new RecordedRule("TAGS-CLEAR", "MUST", "", Verdicts.Failed),
+            new RecordedRule("TAGS-BY-NAME", "MUST", "", Verdicts.Failed),
+            new RecordedRule("TAGS-UNKNOWN-NAME", "MUST", "", Verdicts.Passed),
+        ]);
+        report = report with { Baseline = BaselineComparison.Of(before, report) };
+
+        var json = JsonNode.Parse(ResultsJsonWriter.Render(report))!["baseline"]!;
+        var summary = SummaryMarkdownWriter.Render(report);
+        var html = HtmlReportWriter.Render(report);
+        var junit = XDocument.Parse(JunitWriter.Render(report)).Root!.Elements("testsuite").Single(s => (string?)s.Attribute("name") == "baseline");
+
+        json["rules"]!.AsArray().Select(r => $"{r!["id"]} {r["category"]}").Should().Equal(
+            "TAGS-REPLACE new-failure", "TAGS-UNKNOWN-NAME newly-inconclusive", "TAGS-BY-NAME still-failing", "TAGS-CLEAR fixed");
+        json["regressions"]!.AsArray().Select(r => r!.GetValue<string>()).Should().Equal("TAGS-REPLACE");
+        foreach (var line in new[] { "| `TAGS-REPLACE` | MUST | **regression** | passed | failed |", "| `TAGS-UNKNOWN-NAME` | SHOULD | newly inconclusive | passed | inconclusive |", "| `TAGS-BY-NAME` | MUST | still failing | failed | failed |", "| `TAGS-CLEAR` | MUST | fixed | failed | passed |" })
+        {
+            summary.Should().Contain(line);
+        }
+
+        html.Should().Contain("<a href=\"#baseline\">1 regression(s)</a>", "the banner links the section").And.Contain("<tr data-category=\"fixed\"><td><a href=\"#rule-TAGS-CLEAR\">");
+        junit.Elements("testcase").Should().HaveCount(4);
+        junit.Elements("testcase").Where(c => c.Element("failure") is not null).Select(c => ((string)c.Attribute("name")!).Split(':')[0]).Should().Equal("TAGS-REPLACE");
+        ((int)junit.Attribute("failures")!).Should().Be(1);
     }
 
     [Test]
