@@ -4,7 +4,8 @@
 # Every flag goes to the runner; `./run-conformance.sh --help` lists them. Afterwards ReportGenerator renders
 # the run's spec coverage (spec-coverage/index.html) when it is available.
 # Exit codes: 0 every checked MUST rule passed, 1 a MUST rule failed, 2 usage or configuration error,
-# 3 target unreachable or setup failed.
+# 3 target unreachable or setup failed. With --fail-on regressions (--baseline, or compare A B), 1 means a rule
+# newly failed against the baseline.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -20,6 +21,8 @@ fi
 
 status=0
 dotnet "artifacts/bin/AnomaliesConformance.Runner/${configuration,,}/AnomaliesConformance.Runner.dll" "$@" || status=$?
+# compare reads two finished runs and writes no report.
+[[ "${1:-}" == compare ]] && exit "$status"
 
 # The run wrote spec-coverage.cobertura.xml (the OpenAPI document as the "source file", one hit count per
 # line); ReportGenerator renders it as spec-coverage/index.html. Without the tool the run still stands.

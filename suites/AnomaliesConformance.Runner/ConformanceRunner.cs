@@ -40,6 +40,9 @@ public static class ConformanceRunner
         // With --spec-from-target this is the specs' own description until the target's replaces it below.
         var contract = OpenApiContract.Load(settings.OpenApiPath);
         var waivers = settings.WaiversPath is null ? [] : WaiverFile.Load(settings.WaiversPath, catalogue);
+        // Read before anything starts, so a wrong baseline is a usage error, not a wasted run.
+        var baseline = settings.BaselinePath is null ? null : RecordedRun.Load(settings.BaselinePath, "--baseline");
+        baseline?.EnsureSameCatalogue(catalogue.Rules.Select(r => r.Id), "--baseline", settings.RulesPath);
         Directory.CreateDirectory(settings.OutputDirectory);
 
         var provisioningKey = settings.ProvisioningKey ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
@@ -146,6 +149,7 @@ public static class ConformanceRunner
             settings.RequestPolicy,
             recorder.ForTest(SetupScope).Count(e => e.IsRetry));
         report = report with { Canary = canary, Cleanup = cleanup, SpecDrift = drift, RequestsSent = recorder.All().Count };
+        report = report with { Baseline = baseline is null ? null : BaselineComparison.Of(baseline, report) };
         if (container is not null && !report.Conformant)
         {
             // A failing vendor image's own account of the run belongs next to the report.
@@ -303,6 +307,12 @@ public static class ConformanceRunner
         {
             console.WriteLine($"CLEANUP INCOMPLETE: run {settings.RunId} left data on the target; ./run-conformance.sh --sweep {ledger} retries");
             return ExitTargetUnreachable;
+        }
+
+        if (settings.FailOnRegressions)
+        {
+            // A release gate: a rule that fails now and did not in the baseline, or data the run was not given touched.
+            return report.Baseline!.Regressions.Count > 0 || report.Canary?.Unchanged == false ? ExitNotConformant : ExitConformant;
         }
 
         return report.Conformant ? ExitConformant : ExitNotConformant;

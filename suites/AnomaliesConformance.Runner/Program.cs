@@ -36,6 +36,15 @@ if (parse.Tokens.Any(t => t.Value is "--help" or "-h" or "-?"))
 
 try
 {
+    if (parse.CommandResult.Command == commandLine.compare)
+    {
+        return CompareRuns.Run(
+            parse.GetValue(commandLine.compareBaseline)!,
+            parse.GetValue(commandLine.compareCurrent)!,
+            parse.GetValue(commandLine.failOn) == RunnerCommandLine.FailOnRegressions,
+            stdout);
+    }
+
     if (parse.GetValue(commandLine.listFaults))
     {
         Console.Write(await ReferenceServerProcess.ListFaultsAsync(ReferenceServerProcess.LocateDll(parse.GetValue(commandLine.referenceServer))));

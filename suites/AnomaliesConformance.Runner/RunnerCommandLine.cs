@@ -56,10 +56,25 @@ public sealed class RunnerCommandLine
     internal readonly Option<bool> bench = new("--bench") { Description = "Measure the suite instead of judging a target: full runs against the embedded reference server directly, through 50 and 150 ms delay lines, with one worker, and holding 1,000 and 100,000 other anomalies; writes reports/bench/bench.json (ratios to the direct run)" };
     internal readonly Option<string?> discover = new("--discover") { HelpName = "FILE", Description = "Read the target as the profile's admin (GETs only) and write a draft manifest profile to FILE: existing anomalies proposed by purpose, each with why it qualifies; you add the tokens and review it" };
     internal readonly Option<bool> faultMatrix = new("--fault-matrix") { Description = "Prove each reference fault (or each --reference-fault) fails its rule, all on one embedded server that takes the fault per request; writes fault-matrix.json" };
+    internal readonly Option<string?> baseline = new("--baseline") { HelpName = "RESULTS", Description = "Compare this run's verdicts rule by rule with a finished run's results.json (or report folder): new failures, fixed, still failing, newly inconclusive (README, \"Baselines\")" };
+    // Recursive: the compare command takes it too.
+    internal readonly Option<string> failOn = new("--fail-on")
+    {
+        HelpName = "must|regressions",
+        Description = "What exit code 1 means: must (default) a MUST rule failed; regressions, with --baseline or compare, a rule failed that passed or was inconclusive in the baseline",
+        DefaultValueFactory = _ => FailOnMust,
+        Recursive = true,
+    };
+    internal readonly Argument<string> compareBaseline = new("BASELINE") { Description = "The earlier run's results.json or report folder" };
+    internal readonly Argument<string> compareCurrent = new("CURRENT") { Description = "The later run's results.json or report folder" };
+    internal readonly Command compare;
     internal readonly Option<int> fuzz = new("--fuzz") { Description = "Also send N random valid and invalid requests per operation, generated from the schemas (0: off)", DefaultValueFactory = _ => 0 };
 
 
     public RootCommand Root { get; }
+
+    public const string FailOnMust = "must";
+    public const string FailOnRegressions = "regressions";
 
     public RunnerCommandLine()
     {
@@ -67,8 +82,23 @@ public sealed class RunnerCommandLine
         {
             target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, retries, rateLimit, specs, referenceServer, expectations, representation,
             image, imagePort, imageEnvironment, profile, keepFixtures, sweep, tests, waivers, replay, secretEnv, serverCoverage, spec, strictSchema, fuzz, readOnly,
-            specFromTarget, referenceOpenApi, faultMatrix, bench, discover,
+            specFromTarget, referenceOpenApi, faultMatrix, bench, discover, baseline, failOn,
         };
+        // A validator of its own, so the error names the option (the built-in one does not).
+        failOn.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } value && value is not (FailOnMust or FailOnRegressions))
+            {
+                result.AddError($"--fail-on: '{value}' is not {FailOnMust} or {FailOnRegressions}");
+            }
+        });
+        compare = new Command("compare", "Compare two finished runs rule by rule (BASELINE then CURRENT) and exit as CURRENT would have with --baseline BASELINE")
+        {
+            compareBaseline, compareCurrent,
+        };
+        Root.Subcommands.Add(compare);
+        // Program runs what the parse names; an action of its own keeps a run (no subcommand) a valid command line.
+        Root.SetAction(_ => ConformanceRunner.ExitConformant);
     }
 
     /// <summary>The run's settings from the command line's words (a usage error is a <see cref="ConfigurationException"/> too).</summary>
@@ -181,6 +211,17 @@ public sealed class RunnerCommandLine
             throw new ConfigurationException($"--reference-openapi: {referenceOpenApiFile} does not exist");
         }
 
+        var failOnRegressions = parse.GetValue(failOn) == FailOnRegressions;
+        if (failOnRegressions && parse.GetValue(baseline) is null)
+        {
+            throw new ConfigurationException("--fail-on regressions needs --baseline RESULTS: a regression is a rule that fails now and did not in the baseline");
+        }
+
+        if (parse.GetValue(baseline) is not null && (parse.GetValue(bench) || parse.GetValue(faultMatrix) || replayPlan is not null))
+        {
+            throw new ConfigurationException("--baseline compares a run's verdicts; it cannot be combined with --bench, --fault-matrix or --replay");
+        }
+
         if (parse.GetValue(imagePort) is < 1 or > 65535)
         {
             throw new ConfigurationException("--image-port: must be a TCP port (1 to 65535)");
@@ -250,6 +291,8 @@ public sealed class RunnerCommandLine
             RuleFilter = replayPlan is null ? Split(parse.GetValue(rules)) : [],
             TestFilter = replayPlan is null ? Split(parse.GetValue(tests)) : [replayPlan.TestId],
             WaiversPath = parse.GetValue(waivers),
+            BaselinePath = parse.GetValue(baseline) is { } baselineFile ? Path.GetFullPath(baselineFile) : null,
+            FailOnRegressions = failOnRegressions,
             Secrets = SecretsFromEnvironment(parse.GetValue(secretEnv), environment).Concat(targetProfile?.Secrets ?? []).ToList(),
             InteractiveConsole = interactiveConsole,
             ServerCoverage = parse.GetValue(serverCoverage),

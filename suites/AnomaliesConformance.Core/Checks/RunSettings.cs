@@ -53,6 +53,10 @@ public sealed record RunSettings
     public IReadOnlyList<string> TestFilter { get; init; } = [];
     /// <summary>A waiver file (specs/waivers.md) applied when the report is built.</summary>
     public string? WaiversPath { get; init; }
+    /// <summary>A finished run's results.json (or report folder) this run's verdicts are compared with, rule by rule (--baseline).</summary>
+    public string? BaselinePath { get; init; }
+    /// <summary>The exit code answers regressions against the baseline only, not conformance (--fail-on regressions).</summary>
+    public bool FailOnRegressions { get; init; }
     /// <summary>Values that must never reach a report or the console, beside the tokens and keys the run learns itself (--secret-env, the profile's `secrets`).</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
     /// <summary>The console is a terminal: one progress line redrawn in place. Otherwise plain lines, no control sequences.</summary>

@@ -55,6 +55,11 @@ public static class ConsoleSummary
             console.WriteLine($"  OpenAPI drift: {drift.Items.Count} difference(s) between the target's description and {Path.GetFileName(drift.ComparedWith)} (information, not a verdict; listed in results.json and index.html)");
         }
 
+        if (report.Baseline is { } baseline)
+        {
+            WriteBaseline(baseline, console);
+        }
+
         if (report.Canary is { } canary)
         {
             console.WriteLine(canary.Unchanged
@@ -68,5 +73,16 @@ public static class ConsoleSummary
         }
 
         console.WriteLine($"Report: {Path.Combine(reportDirectory, "index.html")} (also summary.md, results.json, junit.xml, results.trx, exchanges.ndjson)");
+    }
+
+    /// <summary>The comparison with a baseline run: the counts, then every changed rule (a regression in capitals).</summary>
+    public static void WriteBaseline(BaselineComparison baseline, TextWriter console)
+    {
+        console.WriteLine($"  against the baseline {baseline.Baseline} ({baseline.BaselineTarget}, {baseline.BaselineStarted}): {baseline.Counts()}");
+        foreach (var rule in baseline.Changes)
+        {
+            var label = rule.Regression ? "REGRESSION" : ComparisonCategories.Describe(rule.Category);
+            console.WriteLine($"    {label,-20} {rule.Rule} ({rule.Level}): {rule.Before} -> {rule.Now}");
+        }
     }
 }

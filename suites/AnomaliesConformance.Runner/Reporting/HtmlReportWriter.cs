@@ -42,7 +42,7 @@ public static class HtmlReportWriter
         .failure{border:1px solid #e3b4b0;border-radius:6px;padding:.3rem .6rem}.failure[open]{background:#fffafa}
         .area-section{content-visibility:auto;contain-intrinsic-size:auto 600px}
         .tests{margin:0;padding-left:1rem}.rules td:first-child{width:24%}.rules td:nth-child(4){width:32%}.matrix td{text-align:center}.matrix .mismatch{background:#fde2e0;font-weight:600}
-        .matrix .match{color:#1f7a3a}.stale{background:#fff4d6}.muted{color:#666}
+        .matrix .match{color:#1f7a3a}.regression{background:#fde2e0}.stale{background:#fff4d6}.muted{color:#666}
         """;
 
     // Filters are an addition: without JavaScript the form stays hidden and every section is shown.
@@ -88,6 +88,7 @@ public static class HtmlReportWriter
         Banner(report, html);
         Navigation(report, html);
         Filters(report, html);
+        BaselineSection(report, html);
         Failures(report, html);
         RulesByArea(report, html);
         PermissionMatrix(report, html);
@@ -123,6 +124,11 @@ public static class HtmlReportWriter
         if (report.Faults.Count > 0)
         {
             Row("Reference faults on", E(string.Join(", ", report.Faults)));
+        }
+
+        if (report.Baseline is { } baseline)
+        {
+            Row("Against the baseline", $"<a href=\"#baseline\">{E($"{baseline.Regressions.Count} regression(s)")}</a>" + E($"; {baseline.Counts()}"));
         }
 
         Row("Spec coverage", report.SpecCoveragePage is null ? "not produced by this run" : $"<a href=\"{E(report.SpecCoveragePage)}\">which operations, responses and parameters the suite exercised</a>");
@@ -161,6 +167,7 @@ public static class HtmlReportWriter
             .Append(")</a><a href=\"#permission-matrix\">Permission matrix (").Append(report.Findings.PermissionCells.Count(c => !c.Matches)).Append(" mismatches)</a><a href=\"#observations\">Observations (")
             .Append(report.Findings.Observations.Count).Append(")</a><a href=\"#missing-fixtures\">Missing fixtures (").Append(report.Findings.MissingFixtures.Count).Append(")</a><a href=\"#warnings\">Warnings (").Append(report.AllWarnings.Count).Append(")</a><a href=\"#waivers\">Waivers (")
             .Append(report.Waivers.Count).Append(staleWaivers > 0 ? $", {staleWaivers} stale" : "").Append(")</a>")
+            .Append(report.Baseline is null ? "" : $"<a href=\"#baseline\">Baseline ({report.Baseline.Regressions.Count} regressions)</a>")
             .Append(report.SpecDrift is null ? "" : $"<a href=\"#spec-drift\">OpenAPI drift ({report.SpecDrift.Items.Count})</a>")
             .Append(report.SpecCoveragePage is null ? "" : $"<a href=\"{E(report.SpecCoveragePage)}\">Spec coverage</a>")
             .Append("</nav>");
@@ -472,6 +479,35 @@ public static class HtmlReportWriter
                 .Append("</code></td><td><b>").Append(E(w.State)).Append(w.IsStale ? " (stale)" : "").Append("</b><br><small>").Append(E(w.Explanation)).Append("</small></td><td>")
                 .Append(E(w.Waiver.Reason)).Append("</td><td>").Append(E(w.Waiver.Owner)).Append("</td><td>")
                 .Append(w.Waiver.Expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append("</td></tr>");
+        }
+
+        html.Append("</table></section>");
+    }
+
+    /// <summary>Only with --baseline: every changed rule, regressions first; unchanged and not compared rules are counted.</summary>
+    private static void BaselineSection(RunReport report, StringBuilder html)
+    {
+        if (report.Baseline is not { } baseline)
+        {
+            return;
+        }
+
+        html.Append("<section id=\"baseline\"><h2>Against the baseline (").Append(baseline.Regressions.Count).Append(" regressions)</h2><p>This run's verdicts rule by rule against <code>")
+            .Append(E(baseline.Baseline)).Append("</code> (target <code>").Append(E(baseline.BaselineTarget)).Append("</code>, started ").Append(E(baseline.BaselineStarted)).Append("): ")
+            .Append(E(baseline.Counts())).Append(". A regression is a rule that failed now and passed or was inconclusive in the baseline.</p>");
+        if (baseline.Changes.Count == 0)
+        {
+            html.Append("<p>No rule changed.</p></section>");
+            return;
+        }
+
+        html.Append("<table class=\"baseline\"><tr><th>Rule</th><th>Level</th><th>Change</th><th>Baseline</th><th>Now</th></tr>");
+        foreach (var rule in baseline.Changes)
+        {
+            html.Append("<tr data-category=\"").Append(rule.Category).Append("\"").Append(rule.Regression ? " class=\"regression\"" : "").Append("><td><a href=\"#rule-").Append(E(rule.Rule)).Append("\"><code>")
+                .Append(E(rule.Rule)).Append("</code></a><br>").Append(E(rule.Summary)).Append("</td><td>").Append(E(rule.Level)).Append("</td><td>")
+                .Append(rule.Regression ? "<b>regression</b>" : E(ComparisonCategories.Describe(rule.Category))).Append("</td><td><span class=\"v v-").Append(rule.Before).Append("\">").Append(rule.Before)
+                .Append("</span></td><td><span class=\"v v-").Append(rule.Now).Append("\">").Append(rule.Now).Append("</span></td></tr>");
         }
 
         html.Append("</table></section>");

@@ -28,14 +28,16 @@ public static class JunitWriter
                 new XAttribute("skipped", group.Count(t => t.Verdict is Verdicts.Skipped or Verdicts.Inconclusive or Verdicts.Waived)),
                 new XAttribute("time", Seconds(group.Sum(t => t.DurationSeconds))),
                 group.Select(test => Case(test, report))));
+        var baseline = report.Baseline is null ? null : BaselineSuite(report.Baseline);
         var root = new XElement(
             "testsuites",
             new XAttribute("name", "Anomalies API conformance"),
-            new XAttribute("tests", report.Tests.Count),
-            new XAttribute("failures", report.TestCount(Verdicts.Failed)),
+            new XAttribute("tests", report.Tests.Count + (report.Baseline?.Changes.Count ?? 0)),
+            new XAttribute("failures", report.TestCount(Verdicts.Failed) + (report.Baseline?.Regressions.Count ?? 0)),
             new XAttribute("errors", report.TestCount(Verdicts.TargetError)),
             new XAttribute("time", Seconds(report.Duration.TotalSeconds)),
-            suites);
+            suites,
+            baseline);
         return Xml.ToText(new XDocument(new XDeclaration("1.0", "utf-8", null), root));
     }
 
@@ -64,6 +66,28 @@ public static class JunitWriter
 
         return element;
     }
+
+    /// <summary>
+    /// The comparison with --baseline as a test suite of its own: one case per changed rule, failing for a
+    /// regression, so a CI's test view shows what got worse beside the checks.
+    /// </summary>
+    private static XElement BaselineSuite(BaselineComparison baseline) => new(
+        "testsuite",
+        new XAttribute("name", "baseline"),
+        new XAttribute("tests", baseline.Changes.Count),
+        new XAttribute("failures", baseline.Regressions.Count),
+        new XAttribute("errors", 0),
+        new XAttribute("skipped", 0),
+        new XAttribute("time", Seconds(0)),
+        baseline.Changes.Select(rule =>
+        {
+            var change = $"{ComparisonCategories.Describe(rule.Category)}: {rule.Before} in the baseline, {rule.Now} now";
+            var element = new XElement("testcase", new XAttribute("name", $"{rule.Rule}: {change}"), new XAttribute("classname", "baseline"), new XAttribute("time", Seconds(0)));
+            element.Add(rule.Regression
+                ? new XElement("failure", new XAttribute("message", $"regression: {rule.Rule} ({rule.Level}) {change}"), $"{rule.Summary}\nBaseline: {baseline.Baseline}")
+                : new XElement("system-out", change));
+            return element;
+        }));
 
     private static string FirstLine(string? message) => (message ?? "").Split('\n')[0].Trim();
 

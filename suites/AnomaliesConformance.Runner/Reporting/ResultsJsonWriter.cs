@@ -135,6 +135,24 @@ public static class ResultsJsonWriter
                     ["only_in"] = i.OnlyIn,
                 }).ToArray()),
             },
+            ["baseline"] = report.Baseline is not { } baseline ? null : new JsonObject
+            {
+                ["file"] = baseline.Baseline,
+                ["target"] = baseline.BaselineTarget,
+                ["started"] = baseline.BaselineStarted,
+                ["regressions"] = new JsonArray([.. baseline.Regressions.Select(r => (JsonNode?)r.Rule)]),
+                ["counts"] = new JsonObject(ComparisonCategories.All.Select(c => KeyValuePair.Create(c, (JsonNode?)baseline.In(c).Count))),
+                // Every rule but the unchanged and the not compared ones, which are only counted.
+                ["rules"] = new JsonArray([.. baseline.Changes.Select(r => (JsonNode?)new JsonObject
+                {
+                    ["id"] = r.Rule,
+                    ["level"] = r.Level,
+                    ["category"] = r.Category,
+                    ["before"] = r.Before,
+                    ["now"] = r.Now,
+                    ["regression"] = r.Regression,
+                })]),
+            },
             ["spec_coverage"] = report.SpecCoveragePage,
             ["server_coverage"] = report.ServerCoveragePage,
             ["unknown_rule_ids"] = new JsonArray(report.UnknownRuleIds.Select(i => (JsonNode?)i).ToArray()),

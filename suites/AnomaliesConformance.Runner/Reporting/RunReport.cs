@@ -51,6 +51,8 @@ public sealed record RunReport
     public RequestPolicy RequestPolicy { get; init; } = new();
     /// <summary>The drift section (--spec-from-target), or null when the run did not fetch the target's description.</summary>
     public SpecDriftReport? SpecDrift { get; init; }
+    /// <summary>This run's verdicts against a baseline run's (--baseline), or null.</summary>
+    public BaselineComparison? Baseline { get; init; }
     /// <summary>Retries during run setup (readiness probe, cast provisioning), which belong to no test.</summary>
     public int SetupRetries { get; init; }
 

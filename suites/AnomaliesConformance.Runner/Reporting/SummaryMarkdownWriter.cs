@@ -75,6 +75,30 @@ public static class SummaryMarkdownWriter
             md.AppendLine();
         }
 
+        if (report.Baseline is { } baseline)
+        {
+            md.AppendLine($"### Against the baseline: {baseline.Regressions.Count} regression(s)");
+            md.AppendLine();
+            md.AppendLine($"Baseline `{baseline.Baseline}` (target `{baseline.BaselineTarget}`, started {baseline.BaselineStarted}): {baseline.Counts()}.");
+            md.AppendLine();
+            if (baseline.Changes.Count > 0)
+            {
+                md.AppendLine("| rule | level | change | baseline | now |");
+                md.AppendLine("|---|---|---|---|---|");
+                foreach (var rule in baseline.Changes.Take(MaxListedRows))
+                {
+                    md.AppendLine($"| `{rule.Rule}` | {rule.Level} | {(rule.Regression ? "**regression**" : ComparisonCategories.Describe(rule.Category))} | {rule.Before} | {rule.Now} |");
+                }
+
+                if (baseline.Changes.Count > MaxListedRows)
+                {
+                    md.AppendLine($"| … | | {baseline.Changes.Count - MaxListedRows} more in the full report | | |");
+                }
+
+                md.AppendLine();
+            }
+        }
+
         var stale = report.Waivers.Where(w => w.IsStale).ToList();
         if (stale.Count > 0)
         {
