@@ -131,7 +131,9 @@ public sealed class FaultMatrix(ConformanceRun probe, Assembly suite, string pro
     private static List<TestOutcome> Merge(IReadOnlyList<TestOutcome> clean, IReadOnlyList<TestOutcome> faulted)
     {
         var rerun = faulted.ToDictionary(o => o.Id, StringComparer.Ordinal);
-        return clean.Select(o => rerun.GetValueOrDefault(o.Id) ?? o).ToList();
+        // A check the clean pass could not judge (a target error: an answer lost on the way, as an oversized body's
+        // 413 racing its upload on a busy machine) says nothing of a fault whose checks did not run it again.
+        return clean.Select(o => rerun.GetValueOrDefault(o.Id) ?? o).Where(o => rerun.ContainsKey(o.Id) || o.Verdict != Verdicts.TargetError).ToList();
     }
 
     /// <summary>The merged outcomes judged as a run's would be: the rules that failed and those that could not be judged, with why.</summary>
