@@ -72,7 +72,7 @@ public sealed partial class ListTests
         // Ids of one digit have no proper part: a target that has just started gets a dozen more anomalies
         // (existing anomalies are what they are: their need asks for an id of two digits).
         var searched = world;
-        for (var attempt = 0; attempt < 3 && world.DatastoresOf is null && !searched.Anomalies.Values.Any(p => FailedCheckTerms.ProperPartOfId(p.Id, p.Uuid) is not null); attempt++)
+        for (var attempt = 0; attempt < 3 && !world.IsExisting && !searched.Anomalies.Values.Any(p => FailedCheckTerms.ProperPartOfId(p.Id, p.Uuid) is not null); attempt++)
         {
             searched = await ProvisionAsync(b =>
             {

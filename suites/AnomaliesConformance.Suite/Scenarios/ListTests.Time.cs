@@ -52,7 +52,7 @@ public sealed partial class ListTests
     private static async Task<Dictionary<string, DateTimeOffset>> CreatedAsync(World world)
     {
         var keys = world.Anomalies.Keys.ToList();
-        if (world.DatastoresOf is null && keys.All(key => world.Specs[key].Created is not null))
+        if (!world.IsExisting && keys.All(key => world.Specs[key].Created is not null))
         {
             return keys.ToDictionary(key => key, key => world.Specs[key].Created!.Value);
         }

@@ -84,7 +84,7 @@ public sealed partial class ListTests : ConformanceTest
         var pages = await ListPagesAsync(Viewer, world, untilOwnListed: false, because, query);
         var listed = pages.SelectMany(p => p.ListItems()).ToList();
         var keys = KeysOf(world, listed);
-        return ([.. world.DatastoresOf is null ? keys : keys.Where(world.Anomalies.ContainsKey)], listed.Count, pages[^1]);
+        return ([.. !world.IsExisting ? keys : keys.Where(world.Anomalies.ContainsKey)], listed.Count, pages[^1]);
     }
 
     /// <summary>The world's keys of the listed anomalies, in list order (an anomaly of another world shows its id).</summary>
