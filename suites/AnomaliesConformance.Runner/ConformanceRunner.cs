@@ -23,7 +23,7 @@ public static class ConformanceRunner
     public const int ExitUsage = 2;
     public const int ExitTargetUnreachable = 3;
 
-    private const string SetupScope = "run-setup";
+    internal const string SetupScope = "run-setup";
 
     /// <param name="redactor">Shared with the caller's console and error writers, so tokens the run learns are redacted there too.</param>
     public static async Task<int> RunAsync(RunSettings settings, Assembly suite, TextWriter console, Redactor? redactor = null)
@@ -222,6 +222,24 @@ public static class ConformanceRunner
         }
     }
 
+    /// <summary>
+    /// The checks of a manifest run (or only <paramref name="onlyTests"/> of them). A deployment's lists hold other
+    /// people's data and the manifest's anomalies: the reading checks run first and alone, so no archive, hard
+    /// delete or arranged status moves what they walk and filter. Reading checks whose anomalies must be arranged
+    /// by writes run again with the writing checks.
+    /// </summary>
+    internal static IReadOnlyList<TestOutcome> RunOnExistingData(ConformanceRun run, EmbeddedTestRunner runner, Assembly suite, IReadOnlySet<string>? onlyTests)
+    {
+        var settings = run.Settings;
+        var read = Effects.Name(CheckEffect.Read);
+        run.Quiet = true;
+        var quiet = runner.Run(suite, settings.RuleFilter, settings.TestFilter, settings.Workers, settings.Seed, onlyTests: onlyTests, admit: t => Effects.Of(t) == read);
+        run.Quiet = false;
+        var deferred = run.Deferred.ToHashSet(StringComparer.Ordinal);
+        var writing = runner.Run(suite, settings.RuleFilter, settings.TestFilter, settings.Workers, settings.Seed, onlyTests: onlyTests, admit: t => Effects.Of(t) != read || deferred.Contains(t.FullName));
+        return [.. quiet.Where(o => !deferred.Contains(o.Id)), .. writing];
+    }
+
     /// <summary>Runs the checks with <paramref name="run"/> installed; with --fault-matrix, the matrix after them.</summary>
     private static async Task<IReadOnlyList<TestOutcome>> RunChecksAsync(ConformanceRun run, Assembly suite, string provisioningKey, TextWriter console)
     {
@@ -229,24 +247,9 @@ public static class ConformanceRunner
         ConformanceRun.Install(run);
         var progress = new ConsoleProgress(console, settings.InteractiveConsole, rules => rules.Select(run.Catalogue.Find).FirstOrDefault(r => r is not null)?.Area);
         var runner = new EmbeddedTestRunner(run.Recorder, progress);
-        IReadOnlyList<TestOutcome> outcomes;
-        if (run.Manifest is not null && !settings.ReadOnly && !settings.FaultMatrix)
-        {
-            // A deployment's lists hold other people's data and the manifest's anomalies: the reading checks run
-            // first and alone, so no archive, hard delete or arranged status moves what they walk and filter.
-            // Reading checks whose anomalies must be arranged by writes run again with the writing checks.
-            var read = Effects.Name(CheckEffect.Read);
-            run.Quiet = true;
-            var quiet = runner.Run(suite, settings.RuleFilter, settings.TestFilter, settings.Workers, settings.Seed, admit: t => Effects.Of(t) == read);
-            run.Quiet = false;
-            var deferred = run.Deferred.ToHashSet(StringComparer.Ordinal);
-            var writing = runner.Run(suite, settings.RuleFilter, settings.TestFilter, settings.Workers, settings.Seed, admit: t => Effects.Of(t) != read || deferred.Contains(t.FullName));
-            outcomes = [.. quiet.Where(o => !deferred.Contains(o.Id)), .. writing];
-        }
-        else
-        {
-            outcomes = runner.Run(suite, settings.RuleFilter, settings.TestFilter, settings.Workers, settings.Seed, settings.ReadOnly);
-        }
+        var outcomes = run.Manifest is not null && !settings.ReadOnly
+            ? RunOnExistingData(run, runner, suite, onlyTests: null)
+            : runner.Run(suite, settings.RuleFilter, settings.TestFilter, settings.Workers, settings.Seed, settings.ReadOnly);
 
         if (outcomes.Count == 0)
         {

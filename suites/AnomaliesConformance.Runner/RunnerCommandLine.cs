@@ -174,13 +174,16 @@ public sealed class RunnerCommandLine
         }
 
         if (parse.GetValue(bench) && (external is not null || targetProfile?.Manifest is not null || parse.GetValue(faultMatrix) || parse.GetValue(readOnly) || Split(parse.GetValue(referenceFaults)).Count > 0))
-    {
-        throw new ConfigurationException("--bench measures the suite against the embedded reference server, faithful and with fixtures of its own; it cannot be combined with --target, --image, a manifest, --fault-matrix, --read-only or --reference-fault");
-    }
-
-    if (parse.GetValue(faultMatrix) && (external is not null || targetProfile?.Manifest is not null || parse.GetValue(readOnly) || parse.GetValue(serverCoverage)))
         {
-            throw new ConfigurationException("--fault-matrix runs against the embedded reference server with fixtures of its own; it cannot be combined with --target, --image, a manifest, --read-only or --server-coverage");
+            throw new ConfigurationException("--bench measures the suite against the embedded reference server, faithful and with fixtures of its own; it cannot be combined with --target, --image, a manifest, --fault-matrix, --read-only or --reference-fault");
+        }
+
+        // On a reference server that holds existing data (the staging self-test's), a manifest run proves that the
+        // checks on existing data fail their rules: the server's provisioning key lets each request carry its fault.
+        var faultMatrixOnExistingData = targetProfile?.Manifest is not null && key is not null && containerImage is null;
+        if (parse.GetValue(faultMatrix) && ((external is not null && !faultMatrixOnExistingData) || parse.GetValue(readOnly) || parse.GetValue(serverCoverage)))
+        {
+            throw new ConfigurationException("--fault-matrix runs against the embedded reference server with fixtures of its own, or against a reference server holding existing data (a --profile in manifest mode plus that server's --provisioning-key); it cannot be combined with --image, --read-only or --server-coverage");
         }
 
         if (external is not null && faults.Count > 0)

@@ -32,10 +32,15 @@ public static class SubRun
         ledger?.AlsoRun(runId);
         using var api = new ApiClient(parent.Api.BaseUrl, recorder, parent.Redactor, settings.RequestPolicy) { FaultRouting = routing };
         var provisioning = parent.Provisioning.Through(api);
+        // On existing data (the fault matrix on a staging-like reference server) the manifest's anomalies are
+        // shared with the parent: what the parent's checks destroyed is not given again, and every mutable one is
+        // put back by the parent's client, which carries no fault.
         var run = new ConformanceRun(settings, api, recorder, parent.Redactor, parent.Catalogue, provisioning, parent.Cast)
         {
             Contract = parent.Contract,
             Findings = findings,
+            Manifest = parent.Manifest,
+            ProvisioningUnavailable = parent.ProvisioningUnavailable,
         };
         IReadOnlyList<TestOutcome> outcomes;
         CleanupCheck cleanup;
@@ -43,7 +48,10 @@ public static class SubRun
         try
         {
             var silent = new ConsoleProgress(TextWriter.Null, interactive: false, _ => null);
-            outcomes = new EmbeddedTestRunner(recorder, silent).Run(suite, [], [], settings.Workers, settings.Seed, onlyTests: checks);
+            var runner = new EmbeddedTestRunner(recorder, silent);
+            outcomes = run.Manifest is null
+                ? runner.Run(suite, [], [], settings.Workers, settings.Seed, onlyTests: checks)
+                : ConformanceRunner.RunOnExistingData(run, runner, suite, checks);
         }
         finally
         {

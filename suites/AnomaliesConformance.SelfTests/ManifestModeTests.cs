@@ -178,7 +178,8 @@ public sealed class ManifestModeTests
             var server = await ReferenceServerProcess.StartAsync(Repository.ReferenceServerDll, Key, faults, TimeSpan.FromSeconds(60));
             var http = new HttpClient { BaseAddress = server.Url };
             // Twelve source rows, so the default limit of ten can be seen on a read-only anomaly.
-            var rows = string.Join(", ", Enumerable.Range(1, 12).Select(i => $$"""{"id": {{i}}, "name": "customer {{i}}"}"""));
+            // Decimals, booleans and nulls: what the CSV checks judge an existing anomaly's rendering on.
+            var rows = string.Join(", ", Enumerable.Range(1, 12).Select(i => $$"""{"id": {{i}}, "name": "customer {{i}}", "amount": {{i}}.25, "paid": {{(i % 2 == 0 ? "true" : "false")}}, "note": {{(i % 3 == 0 ? "\"checked\"" : "null")}}}"""));
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/_provisioning/batch")
             {
                 Content = new StringContent($$$"""
@@ -195,7 +196,7 @@ public sealed class ManifestModeTests
                      "anomalies": [
                        {"key": "read1", "datastore": "prod", "container": "orders", "description": "read one",
                         "failed_checks": [{"id": 501, "rule_type": "notNull", "message": "customer_id is null", "fields": ["customer_id"]}],
-                        "source_records": {"fields": ["id", "name"], "masked_fields": [], "rows": [{{{rows}}}]}},
+                        "source_records": {"fields": ["id", "name", "amount", "paid", "note"], "masked_fields": [], "rows": [{{{rows}}}]}},
                        {"key": "read2", "datastore": "prod", "container": "orders", "status": "Acknowledged"},
                        {"key": "mutable1", "datastore": "prod", "container": "orders", "status": "Acknowledged", "description": "keep me",
                         "tags": ["Existing-High"], "assignees": ["viewer"]},

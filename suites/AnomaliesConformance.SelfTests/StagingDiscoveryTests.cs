@@ -82,7 +82,11 @@ public sealed class StagingDiscoveryTests
     }
 
     /// <summary>
-    /// On existing data, a check fails its rule for the deviation a provisioning run catches. The list checks
+    /// On existing data, a check fails its rule for the deviation a provisioning run catches, when the server
+    /// regressed before the user drafted the manifest: `--discover` and the run's survey read through the fault
+    /// too. Every fault is proven on this data by the matrix below (the server regressing after the draft); these
+    /// cases are the faults that also bend what the survey reads (lists, pages, comments, source records, failed
+    /// checks, soft deletion) or what a restore writes back. The list checks
     /// read a page of 100 that is not every anomaly and walk 400 in pages sized to end within 50; the others run
     /// on anomalies the planner found or arranged (mutable ones put back, sacrificial ones destroyed), the
     /// permission matrix and the contract's write cases included.
@@ -90,44 +94,107 @@ public sealed class StagingDiscoveryTests
     [TestCase("list-status-first-value-only", "LIST-FILTER-STATUS")]
     [TestCase("page-offset-overlaps", "PAGINATION-WALK")]
     [TestCase("tags-append", "TAGS-REPLACE")]
-    [TestCase("assignees-append", "ASSIGNEES-REPLACE")]
-    [TestCase("put-clears-omitted-description", "UPDATE-OMITTED-UNTOUCHED")]
-    [TestCase("archive-status-ignored", "ARCHIVE-SETS-STATUS")]
     [TestCase("hard-delete-soft-only", "HARD-DELETE-REMOVES")]
     [TestCase("bulk-partial-apply", "BULK-ATOMIC")]
     [TestCase("viewer-can-write", "PERM-WRITE-AUTHOR")]
-    [TestCase("unknown-token-accepted", "AUTH-BEARER-REQUIRED")]
-    [TestCase("ticket-link-delete-removes-all", "TICKET-LINK-DELETE-ONLY-THAT")]
-    [TestCase("contract-undocumented-status", "CONTRACT-DOCUMENTED-STATUS")]
-    [TestCase("history-before-missing", "HISTORY-CHANGESET-BEFORE-AFTER")]
-    [TestCase("history-not-recorded-for-tags", "HISTORY-RECORDS-CHANGES")]
     [TestCase("comments-oldest-first", "COMMENTS-NEWEST-FIRST")]
-    [TestCase("comments-start-exclusive", "COMMENTS-START-INCLUSIVE")]
-    [TestCase("page-count-rounded-down", "PAGINATION-ENVELOPE")]
-    [TestCase("list-related-same-datastore-only", "LIST-RELATED-TO-ID")]
-    [TestCase("comments-of-missing-anomaly-empty", "HARD-DELETE-CASCADE")]
-    [TestCase("failed-checks-uuid-404", "GET-ID-FORMS-EVERY-PATH")]
     [TestCase("soft-deleted-writable", "SOFT-DELETED-NOT-WRITABLE")]
     [TestCase("list-archived-include-shows-deleted", "LIST-EXCLUDES-DELETED")]
-    [TestCase("list-start-date-exclusive", "LIST-FILTER-START-DATE")]
-    [TestCase("list-created-date-open-ended", "LIST-CREATED-DATE-APPLIES")]
-    [TestCase("list-timeframe-ignored", "LIST-TIMEFRAME-APPLIES")]
-    [TestCase("list-sort-created-desc-ignored", "LIST-SORT-CREATED")]
     [TestCase("list-sorts-within-page", "LIST-ORDER-ACROSS-PAGES")]
-    [TestCase("discarded-not-flagged-archived", "ANOMALY-ARCHIVED-FLAG")]
-    [TestCase("list-unknown-param-rejected", "LIST-UNKNOWN-PARAM-IGNORED")]
     [TestCase("unmask-first-field-only", "SOURCE-RECORD-UNMASK-RAW")]
-    [TestCase("numeric-masked-field-shown", "SOURCE-RECORD-MASKED-DEFAULT")]
     [TestCase("check-rule-type-message-swapped", "FAILED-CHECKS-CONTENT")]
-    [TestCase("search-matches-description", "LIST-SEARCH-MESSAGE")]
-    [TestCase("list-rule-type-first-check-only", "LIST-FILTER-RULE-TYPE")]
     public async Task On_staging_data_a_check_fails_its_rule_when_the_target_breaks_it(string fault, string rule)
     {
         await using var staging = await StagingTarget.StartAsync([fault]);
-        var (run, output) = await staging.RunOnDraftAsync("staging-fault-" + fault, "--rule", rule);
+        var (run, output, _) = await staging.RunOnDraftAsync("staging-fault-" + fault, "--rule", rule);
 
         ResultsFile.Load(output).FailedRules().Should().Equal([rule], "fault {0} is seen on 400 existing anomalies: {1}", fault, run);
     }
+
+    /// <summary>
+    /// Issue 13's claim for every fault, not a sample: a staging run catches every fault a provisioning run
+    /// catches wherever its rule is judged. The draft is discovered on the faithful server and the fault matrix
+    /// then runs on it (each fault's checks again, every request carrying the fault): the server regressed after
+    /// the user drafted the manifest. A fault's rule either fails, alone, or is not judged on this data; a rule
+    /// the clean pass judged and a fault leaves passing is a check that compares the target with itself.
+    /// </summary>
+    [Test]
+    public async Task On_staging_data_every_fault_fails_exactly_its_rule_wherever_the_rule_is_judged()
+    {
+        await using var staging = await StagingTarget.StartAsync(spare: SpareForTheMatrix);
+        var before = await staging.EveryAnomalyAsync();
+        var (run, output, sacrificial) = await staging.RunOnDraftAsync("staging-fault-matrix", SpareForTheMatrix + 200, "--fault-matrix", "--provisioning-key", Key);
+
+        run.ExitCode.Should().BeOneOf([0, 1], "{0}", run);
+        var clean = ResultsFile.Load(output).Document["rules"]!.AsArray().ToDictionary(r => r!["id"]!.GetValue<string>(), r => r!["verdict"]!.GetValue<string>());
+        clean.Values.Should().NotContain("failed", "the clean pass is the faithful server's: {0}", run);
+        var matrix = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, FaultMatrix.FileName)))!["faults"]!.AsArray().Select(f => f!.AsObject()).ToList();
+        matrix.Should().HaveCount(FaultList.Load().Count, "every fault of the reference server has an entry");
+        var caught = 0;
+        var notJudged = new List<string>();
+        var problems = new List<string>();
+        foreach (var entry in matrix)
+        {
+            var (name, rule) = (entry["name"]!.GetValue<string>(), entry["rule"]!.GetValue<string>());
+            if (entry["mode"]!.GetValue<string>() == "own-server")
+            {
+                notJudged.Add($"{name} (needs a server of its own: {entry["reason"]})");
+                continue;
+            }
+
+            var failed = entry["failed_rules"]!.AsArray().Select(r => r!.GetValue<string>()).ToList();
+            var inconclusive = entry["inconclusive_rules"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()).ToHashSet();
+            if (failed.Contains(rule))
+            {
+                caught++;
+                InvisibleOnStagingData.Should().NotContainKey(name, "a fault this data shows is not listed as one it cannot show");
+            }
+            else if (failed.Count > 0)
+            {
+                problems.Add($"{name} fails {string.Join(", ", failed)}, not {rule}: {entry["failures"]}");
+            }
+            else if (clean.GetValueOrDefault(rule) == "passed" && !inconclusive.Contains(rule) && !InvisibleOnStagingData.ContainsKey(name))
+            {
+                problems.Add($"{name}: {rule} is judged on this data and still passes with the fault on");
+            }
+            else if (InvisibleOnStagingData.TryGetValue(name, out var why))
+            {
+                notJudged.Add($"{name} (changes no answer here: {why})");
+            }
+            else
+            {
+                notJudged.Add($"{name} ({rule} not judged here)");
+            }
+        }
+
+        TestContext.Progress.WriteLine($"staging fault matrix: {caught} of {matrix.Count} faults caught; not judged on this data: {notJudged.Count}\n  " + string.Join("\n  ", notJudged));
+        problems.Should().BeEmpty("every fault fails exactly its rule wherever the rule is judged on existing data");
+        caught.Should().BeGreaterThanOrEqualTo(StagingFaultsCaughtAtLeast, "the rules judged on staging data catch their faults");
+        var after = await staging.EveryAnomalyAsync();
+        after.Where(a => !sacrificial.Contains(a.Key)).ToDictionary().Should().BeEquivalentTo(
+            before.Where(a => !sacrificial.Contains(a.Key)).ToDictionary(), "every anomaly the matrix was not given to destroy reads as before, field by field, after every fault's checks ran");
+    }
+
+    /// <summary>
+    /// Faults that change no answer on this data, each with why: a check on existing data judges its rule on what
+    /// the data holds, and a fault living where the data does not reach cannot be told from the faithful server.
+    /// A real deployment may hold such data, and `--discover` proposes it when it does. Listing a fault here that
+    /// the matrix catches fails the test, so the list only shrinks as the data or the checks reach further.
+    /// </summary>
+    private static readonly Dictionary<string, string> InvisibleOnStagingData = new()
+    {
+        ["tag-names-case-insensitive"] = "the tag catalogue holds no two names that differ only in case",
+        ["timeframe-month-31-days"] = "no anomaly was created between 30 and 31 days (or 90 and 91) before the run",
+        ["created-date-misses-last-second"] = "no anomaly was created in the last second of a UTC day",
+        ["comments-ordered-by-id"] = "every thread's comment ids follow their creation times",
+        ["contract-filter-anomaly-type-first-value-only"] = "the fault keeps the first of repeated values only in a list with no other filter, and on existing data the contract check scopes its list to the world's datastores",
+    };
+
+    /// <summary>Open anomalies the matrix may spend beyond the staging data's: each fault whose rule's checks destroy what they are given takes a set.</summary>
+    private const int SpareForTheMatrix = 500;
+
+    /// <summary>205 of 230 were measured when the staging fault matrix joined: a drop is a check that stopped catching its fault on existing data.</summary>
+    private const int StagingFaultsCaughtAtLeast = 200;
 
     /// <summary>
     /// The page cannot tell team permissions, so the manifest declares them (the labels'); a user the target
@@ -138,7 +205,7 @@ public sealed class StagingDiscoveryTests
     public async Task A_declared_permission_the_target_contradicts_is_a_setup_problem_and_that_datastore_is_left_out()
     {
         await using var staging = await StagingTarget.StartAsync(withoutGrant: ("member-viewer", 4));
-        var (run, output) = await staging.RunOnDraftAsync("staging-permissions", "--rule", "PERM-READ-VIEWER,UPDATE-DESCRIPTION,ARCHIVE-SETS-STATUS");
+        var (run, output, _) = await staging.RunOnDraftAsync("staging-permissions", "--rule", "PERM-READ-VIEWER,UPDATE-DESCRIPTION,ARCHIVE-SETS-STATUS");
 
         var left = staging.DatastoreIds["ds4"];
         run.StandardOutput.Should().Contain($"SETUP PROBLEM (not a rule failure): member-viewer is declared Viewer on datastore {left}, and reading anomaly", "{0}", run);
@@ -181,11 +248,11 @@ public sealed class StagingDiscoveryTests
         public IReadOnlyDictionary<string, long> DatastoreIds { get; }
         public Dictionary<string, string> Environment { get; }
 
-        public static async Task<StagingTarget> StartAsync(IReadOnlyList<string>? faults = null, (string Label, int Datastore)? withoutGrant = null)
+        public static async Task<StagingTarget> StartAsync(IReadOnlyList<string>? faults = null, (string Label, int Datastore)? withoutGrant = null, int spare = 0)
         {
             var server = await ReferenceServerProcess.StartAsync(Repository.ReferenceServerDll, Key, faults ?? [], TimeSpan.FromSeconds(60));
             var http = new HttpClient { BaseAddress = server.Url };
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/_provisioning/batch") { Content = JsonContent.Create(StagingLikeDataset.Batch(seed: 77, withoutGrant)) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/_provisioning/batch") { Content = JsonContent.Create(StagingLikeDataset.Batch(seed: 77, withoutGrant, spare)) };
             request.Headers.Add("X-Provisioning-Key", Key);
             using var response = await http.SendAsync(request);
             var seeded = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
@@ -203,15 +270,21 @@ public sealed class StagingDiscoveryTests
         }
 
         /// <summary>What a user does from scratch: discover, complete the draft, run on it (with more arguments); answers the run and its output folder.</summary>
-        public async Task<(ChildProcessResult Run, string Output)> RunOnDraftAsync(string name, params string[] arguments)
+        public Task<(ChildProcessResult Run, string Output, List<long> Sacrificial)> RunOnDraftAsync(string name, params string[] arguments) =>
+            RunOnDraftAsync(name, MoreSacrificial, arguments);
+
+        /// <summary>As <see cref="RunOnDraftAsync(string, string[])"/>, with this many more open anomalies listed as sacrificial by hand.</summary>
+        public async Task<(ChildProcessResult Run, string Output, List<long> Sacrificial)> RunOnDraftAsync(string name, int moreSacrificial, params string[] arguments)
         {
             var folder = TempDirectory.Create(name);
             var draftPath = Path.Combine(folder, "draft.yaml");
             var discover = await DiscoverAsync(draftPath);
             discover.ExitCode.Should().Be(0, "--discover: {0}", discover);
             var output = Path.Combine(folder, "run");
-            var run = await ChildProcess.RunAsync("dotnet", [Repository.RunnerDll, "--profile", (await CompleteAsync(draftPath)).Profile, "--seed", "4242", "--out", output, .. arguments], TimeSpan.FromMinutes(5), Environment);
-            return (run, output);
+            var sacrificial = Ids(await File.ReadAllTextAsync(draftPath), "# sacrificial");
+            var (profile, added) = await CompleteAsync(draftPath, moreSacrificial);
+            var run = await ChildProcess.RunAsync("dotnet", [Repository.RunnerDll, "--profile", profile, "--seed", "4242", "--out", output, .. arguments], TimeSpan.FromMinutes(20), Environment);
+            return (run, output, [.. sacrificial, .. added]);
         }
 
         /// <summary>`--discover` with a profile that names only the target and its admin, as a user starts.</summary>
@@ -235,7 +308,7 @@ public sealed class StagingDiscoveryTests
         /// proposals accepted, and more open anomalies they can lose listed beside them (a staging deployment
         /// refilled by its nightly scans), so every destructive check gets one. Answers the ones added.
         /// </summary>
-        public async Task<(string Profile, List<long> AddedSacrificial)> CompleteAsync(string draftPath)
+        public async Task<(string Profile, List<long> AddedSacrificial)> CompleteAsync(string draftPath, int moreSacrificial = MoreSacrificial)
         {
             // Each user's id, and the team permissions an admin screen gave otherwise than the label's.
             string Declared(string label) => StagingLikeDataset.Regrants.Where(g => g.Label == label).ToList() is { Count: > 0 } regrants
@@ -245,7 +318,7 @@ public sealed class StagingDiscoveryTests
             completed = Regex.Replace(completed, @"(?m)^    # (sacrificial:|  - \d+)", "    $1");
             var listed = Regex.Matches(completed, @"(?m)^      - (\d+)").Select(m => long.Parse(m.Groups[1].Value)).ToHashSet();
             // Distinct: a target whose pages overlap (a fault under test) lists some twice.
-            var added = (await OpenAnomalyIdsAsync()).Distinct().Where(id => !listed.Contains(id)).Take(MoreSacrificial).ToList();
+            var added = (await OpenAnomalyIdsAsync()).Distinct().Where(id => !listed.Contains(id)).Take(moreSacrificial).ToList();
             completed = Regex.Replace(completed, @"(?m)^    sacrificial:[ ]*\n", m => m.Value + string.Concat(added.Select(id => $"      - {id}   # added by hand\n")));
             var profile = Path.Combine(Path.GetDirectoryName(draftPath)!, "profile.yaml");
             await File.WriteAllTextAsync(profile, completed);

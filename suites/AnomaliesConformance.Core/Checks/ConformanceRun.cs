@@ -196,6 +196,11 @@ public sealed class ConformanceRun(
             return await worlds.RealizeAsync(this, effect, builder, ct);
         }
 
+        if (Manifest is not null && OnExistingDataAttribute.WhyNotOn(test) is { } why)
+        {
+            Missing("provisioning extension: " + why);
+        }
+
         RequireProvisioning();
         var batch = builder.ToBatch(CastUserIds);
         batch["run"] = RunPrefix;

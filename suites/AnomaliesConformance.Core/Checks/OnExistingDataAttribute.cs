@@ -19,19 +19,41 @@ public sealed class OnExistingDataAttribute : NUnitAttribute, IApplyToTest
 {
     public const string PropertyName = "OnExistingData";
 
-    public void ApplyToTest(Test test) => test.Properties.Set(PropertyName, "yes");
+    public void ApplyToTest(Test test) => Declare(test, Yes);
 
-    /// <summary>True when the test, its method or its fixture declares it.</summary>
-    public static bool IsDeclaredOn(ITest? test)
+    /// <summary>True when the test, its method or its fixture declares it, and nothing nearer the test says it cannot (<see cref="NotOnExistingDataAttribute"/>).</summary>
+    public static bool IsDeclaredOn(ITest? test) => Nearest(test) == Yes;
+
+    /// <summary>Why the test cannot run on existing data, when a <see cref="NotOnExistingDataAttribute"/> says so.</summary>
+    public static string? WhyNotOn(ITest? test) => Nearest(test) is { } value && value != Yes ? value : null;
+
+    private const string Yes = "yes";
+
+    internal static void Declare(Test test, string value) => test.Properties.Set(PropertyName, value);
+
+    private static string? Nearest(ITest? test)
     {
         for (var current = test; current is not null && current is not TestAssembly; current = current.Parent)
         {
             if (current.Properties.ContainsKey(PropertyName))
             {
-                return true;
+                return current.Properties.Get(PropertyName) as string;
             }
         }
 
-        return false;
+        return null;
     }
+}
+
+/// <summary>
+/// Says that one check of a fixture declared <see cref="OnExistingDataAttribute"/> cannot be judged on existing
+/// anomalies, and why: what it compares against is known only from what it provisioned. On existing data it ends
+/// inconclusive with that reason, rather than passing a comparison of the endpoint with itself.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class NotOnExistingDataAttribute(string why) : NUnitAttribute, IApplyToTest
+{
+    public string Why { get; } = why;
+
+    public void ApplyToTest(Test test) => OnExistingDataAttribute.Declare(test, Why);
 }

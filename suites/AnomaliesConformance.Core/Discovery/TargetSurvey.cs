@@ -37,6 +37,9 @@ public sealed record AnomalyTraits
     public bool AnomalousRecordsCountIsNull { get; init; }
     public int? SourceRows { get; init; }
     public IReadOnlyList<string>? MaskedFields { get; init; }
+
+    /// <summary>The kinds of value the source rows read hold (<see cref="SourceValueKinds"/>): what a CSV rendering can be judged on.</summary>
+    public IReadOnlySet<string>? SourceValueKinds { get; init; }
     public int? Comments { get; init; }
     public int? DeletedComments { get; init; }
 
@@ -191,6 +194,7 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
         {
             SourceRows = rows?.Count,
             MaskedFields = recordBody?["masked_fields"] is JsonArray masked ? [.. masked.Select(m => m?.ToString() ?? "")] : null,
+            SourceValueKinds = rows is null ? null : SourceValueKinds.Of(rows),
         };
     }
 
@@ -228,5 +232,35 @@ public sealed class TargetSurvey(ApiClient api, Actor admin, Representation spel
         Weight = Representation.IntegerOf(item["weight"]),
         AnomalousRecordsCount = Representation.IntegerOf(item["anomalous_records_count"]),
         AnomalousRecordsCountIsNull = item.TryGetPropertyValue("anomalous_records_count", out var count) && count is null,
+    };
+}
+
+/// <summary>
+/// The kinds of value in source rows that a CSV writer can get wrong: a number with a fraction (a decimal comma),
+/// a boolean (True), a null (the text "null"). A check of the CSV rendering judges only what the rows hold.
+/// </summary>
+public static class SourceValueKinds
+{
+    public const string Decimal = "decimal";
+    public const string Boolean = "boolean";
+    public const string Null = "null";
+
+    /// <summary>The kinds among the values of rows given as objects or as arrays in field order.</summary>
+    public static IReadOnlySet<string> Of(IEnumerable<JsonNode?> rows) => OfValues(rows.SelectMany(row => row switch
+    {
+        JsonObject record => record.Select(p => p.Value),
+        JsonArray cells => cells.AsEnumerable(),
+        _ => [],
+    }));
+
+    /// <summary>The kinds among these values.</summary>
+    public static IReadOnlySet<string> OfValues(IEnumerable<JsonNode?> values) => values.Select(KindOf).OfType<string>().ToHashSet(StringComparer.Ordinal);
+
+    private static string? KindOf(JsonNode? value) => value switch
+    {
+        null => Null,
+        JsonValue v when v.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => Boolean,
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number && v.ToJsonString().IndexOfAny(['.', 'e', 'E']) >= 0 => Decimal,
+        _ => null,
     };
 }

@@ -337,6 +337,12 @@ public static class ExistingNeeds
         "a record anomaly with more than ten source rows",
         candidates => candidates.FirstOrDefault(a => a.Type == "record" && a.SourceRows > 10) is { } one ? [one] : null);
 
+    /// <summary>A record anomaly whose source rows hold what CSV writers get wrong: a decimal number, a boolean and a null.</summary>
+    public static readonly ExistingNeed AwkwardSourceValues = new(
+        "a record anomaly whose source rows hold a decimal number, a boolean and a null (what a CSV rendering is judged on)",
+        candidates => candidates.FirstOrDefault(a => a.Type == "record" && a.SourceValueKinds is { } kinds
+            && kinds.Contains(Discovery.SourceValueKinds.Decimal) && kinds.Contains(Discovery.SourceValueKinds.Boolean) && kinds.Contains(Discovery.SourceValueKinds.Null)) is { } one ? [one] : null);
+
     /// <summary>A record anomaly with more than ten source rows and masked fields, the most masked fields first (each is unmasked on its own).</summary>
     public static readonly ExistingNeed MaskedSourceRows = new(
         "a record anomaly with more than ten source rows, some of their fields masked",
@@ -429,6 +435,7 @@ public static class ExistingNeeds
         DifferentWeightsAndTimes,
         EachStatus,
         SourceRowsOverTen,
+        AwkwardSourceValues,
         MaskedSourceRows,
         SacrificialMaskedSourceRows,
         FailedChecksStated,

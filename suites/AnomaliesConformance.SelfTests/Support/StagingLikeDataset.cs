@@ -14,6 +14,9 @@ public static class StagingLikeDataset
 {
     public const int Datastores = 4;
     public const int AnomaliesPerDatastore = 100;
+
+    /// <summary>The datastore of open anomalies to spend, when a batch asks for some.</summary>
+    public const string SpareDatastore = "spare";
     private const int RegrantedAnomalies = 12;
 
     /// <summary>The datastores (after the <see cref="Datastores"/> large ones) where one user holds another team permission than its label's.</summary>
@@ -30,7 +33,7 @@ public static class StagingLikeDataset
     private static readonly string[] TagCatalogue = ["High", "Low", "Customer-Impact", "PII", "Finance", "Ops", "Nightly", "Legacy"];
 
     /// <param name="withoutGrant">A user left without its grant on one datastore (1-based), as an admin screen forgot it.</param>
-    public static JsonObject Batch(int seed, (string Label, int Datastore)? withoutGrant = null)
+    public static JsonObject Batch(int seed, (string Label, int Datastore)? withoutGrant = null, int spare = 0)
     {
         var faker = new SeededFaker(seed);
         var random = faker.Random;
@@ -178,6 +181,24 @@ public static class StagingLikeDataset
             }
         }
 
+        // A few record anomalies of every datastore's first ones whose rows hold what a CSV writer gets wrong: amounts
+        // with cents, a paid flag, a note left empty (null). Drawn apart, so every other draw keeps its value.
+        var awkward = new Bogus.Randomizer(seed + 4);
+        foreach (var records in anomalies.OfType<JsonObject>().Select(a => a["source_records"]).OfType<JsonObject>().Where(r => r["masked_fields"]!.AsArray().Count == 0).Take(3))
+        {
+            records["fields"]!.AsArray().Add("amount");
+            records["fields"]!.AsArray().Add("paid");
+            records["fields"]!.AsArray().Add("note");
+            foreach (var row in records["rows"]!.AsArray())
+            {
+                row!["amount"] = Math.Round(awkward.Double(1, 5_000), 2) + 0.25;
+                row["paid"] = awkward.Bool();
+                row["note"] = awkward.Bool(0.5f) ? null : "checked by hand";
+            }
+
+            records["rows"]![0]!["note"] = null;
+        }
+
         // The latest scans, dated from the clock (the rest of the data set is months old): in every datastore one
         // anomaly from hours ago, one from days ago and one from weeks ago, and in the first one left open since
         // it was connected two years ago; what timeframes, relative to now, are judged on. Drawn apart, after the
@@ -252,6 +273,46 @@ public static class StagingLikeDataset
                     ["failed_checks"] = new JsonArray(new JsonObject
                     {
                         ["id"] = regranting.Long(1_000, 9_000_000),
+                        ["rule_type"] = "notNull",
+                        ["message"] = "order_id: a value is missing",
+                        ["fields"] = new JsonArray("order_id"),
+                    }),
+                    ["comments"] = new JsonArray(),
+                });
+            }
+        }
+
+        if (spare > 0)
+        {
+            // A warehouse refilled by nightly scans, whose open anomalies a team may lose: what the fault matrix on
+            // existing data spends, a set for every fault whose rule's checks destroy what they are given.
+            datastores = [.. datastores, new JsonObject
+            {
+                ["key"] = SpareDatastore,
+                ["name"] = "warehouse of nightly scans",
+                ["containers"] = new JsonArray(new JsonObject { ["key"] = "orders", ["name"] = "orders" }),
+            }];
+            grants = [.. grants, .. CastMember.Everyone.Where(m => m.TeamPermission is not null)
+                .Select(m => (JsonNode?)new JsonObject { ["user"] = m.Label, ["datastore"] = SpareDatastore, ["permission"] = m.TeamPermission })];
+            var sparing = new Bogus.Randomizer(seed + 5);
+            for (var i = 0; i < spare; i++)
+            {
+                anomalies.Add(new JsonObject
+                {
+                    ["key"] = $"spare{i}",
+                    ["datastore"] = SpareDatastore,
+                    ["container"] = "orders",
+                    ["type"] = i % 3 == 2 ? "shape" : "record",
+                    ["status"] = i % 5 == 4 ? "Acknowledged" : "Active",
+                    ["weight"] = sparing.Int(1, 100),
+                    ["anomalous_records_count"] = i % 3 == 2 ? null : sparing.Int(1, 50),
+                    ["description"] = $"nightly scan {i}",
+                    ["created"] = WorldBuilder.Timestamp(new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(sparing.Int(0, 60 * 24 * 30))),
+                    ["fingerprint"] = sparing.Long(1, long.MaxValue / 2),
+                    ["tags"] = new JsonArray(),
+                    ["failed_checks"] = new JsonArray(new JsonObject
+                    {
+                        ["id"] = sparing.Long(1_000, 9_000_000),
                         ["rule_type"] = "notNull",
                         ["message"] = "order_id: a value is missing",
                         ["fields"] = new JsonArray("order_id"),

@@ -253,6 +253,13 @@ public sealed class ContractChecks(
         var one = (await requests.SendAsync(Caller, path, query.Append((parameter, first!)), null)).ShouldSucceed($"for {parameter}={first}");
         AssertMatches(one, parameter, [first!], everything, valuesOf);
         var second = candidates.FirstOrDefault(v => v != first && everything.Any(i => valuesOf(i).Contains(v) && !valuesOf(i).Contains(first!)));
+        if (second is null && !world.Provisioned)
+        {
+            // Existing data whose listed items hold one value only: a server that keeps only the first of repeated
+            // values would pass unseen, so the filter is not judged here (a provisioned world holds two).
+            Assert.Inconclusive($"the listed items hold no second value of {parameter} beside {first}, so repeated values cannot be seen to combine with OR");
+        }
+
         if (second is not null)
         {
             var both = (await requests.SendAsync(Caller, path, query.Append((parameter, first!)).Append((parameter, second)), null))

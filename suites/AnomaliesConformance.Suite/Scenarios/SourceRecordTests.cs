@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AnomaliesConformance.Core.Discovery;
 using AnomaliesConformance.Core.Http;
 using AnomaliesConformance.Core.Provisioning;
 using AnomaliesConformance.Suite.Support;
@@ -39,6 +40,7 @@ public sealed class SourceRecordTests : ConformanceTest
 
     [Test]
     [Rule("SOURCE-RECORD-ROWS")]
+    [NotOnExistingData("an existing anomaly's stored rows are known only through the endpoint under test, so a value it mangles (a null served as \"\") reads as stored")]
     public async Task The_json_rows_are_the_stored_rows_with_their_fields_and_values()
     {
         var rows = new List<IReadOnlyDictionary<string, object?>>
@@ -48,11 +50,8 @@ public sealed class SourceRecordTests : ConformanceTest
             new Dictionary<string, object?> { ["order_id"] = 3, ["customer"] = null, ["amount"] = 99, ["paid"] = true, ["note"] = "" },
         };
         string[] fields = ["order_id", "customer", "amount", "paid", "note"];
-        var world = await ProvisionAsync(b => b.Anomaly("a", new() { SourceRecords = new(fields, [], rows) }).OnExisting(ExistingNeeds.SourceRowsOverTen));
-        // An existing anomaly's stored rows are what an Admin reads back (the same query, never include_masked).
-        var stored = world.IsExisting
-            ? (await StoredAsync(world["a"], "")).Rows
-            : new SourceRows(fields, [.. rows.Select(r => r.ToDictionary(c => c.Key, c => JsonSerializer.SerializeToNode(c.Value)))]);
+        var world = await ProvisionAsync(b => b.Anomaly("a", new() { SourceRecords = new(fields, [], rows) }));
+        var stored = new SourceRows(fields, [.. rows.Select(r => r.ToDictionary(c => c.Key, c => JsonSerializer.SerializeToNode(c.Value)))]);
 
         var response = (await SourceRecordsAsync(As("member-viewer"), world["a"].Id)).ShouldSucceed("reading source records");
         var read = Read.SourceRowsOf(response);
@@ -74,15 +73,12 @@ public sealed class SourceRecordTests : ConformanceTest
     [Rule("SOURCE-RECORD-DEFAULT-LIMIT")]
     public async Task Without_a_limit_at_most_ten_rows_are_returned()
     {
-        // The default fixture has twelve source rows; a manifest's anomaly must have more than ten to tell.
-        var anomaly = (await ReadOnlyAnomaliesAsync(1))[0];
-        if (Run.Manifest is not null)
+        // Twelve source rows when provisioned; an existing anomaly must read more than ten now to tell.
+        var world = await RowsAsync();
+        var anomaly = world["a"];
+        if (world.IsExisting && (await StoredAsync(anomaly)).Rows.Rows.Count <= 10)
         {
-            var all = (await SourceRecordsAsync(As("member-viewer"), anomaly.Id, "?limit=11")).ShouldSucceed("counting source records");
-            if (Read.SourceRowsOf(all).Rows.Count is not 11)
-            {
-                Run.Missing("a read-only anomaly with more than ten source records (the first in fixtures.anomalies.read_only)");
-            }
+            Run.Missing($"a record anomaly with more than ten source rows read now (anomaly {anomaly.Id} reads ten or fewer with limit=10000)");
         }
 
         var response = (await SourceRecordsAsync(As("member-viewer"), anomaly.Id)).ShouldSucceed("reading source records");
@@ -99,6 +95,13 @@ public sealed class SourceRecordTests : ConformanceTest
         var world = await RowsAsync();
         // Twelve rows when provisioned; an existing anomaly has those an Admin reads with a limit far above them.
         var total = world.IsExisting ? (await StoredAsync(world["a"])).Rows.Rows.Count : 12;
+        if (world.IsExisting && limit > 10 && total <= 10)
+        {
+            // The survey counted more than ten: either the rows changed since (the page caches them for up to 8
+            // hours), or every limit is capped at what a read shows. Only more rows than ten read now can tell.
+            Run.Missing($"a record anomaly with more than ten source rows read now (anomaly {world["a"].Id} reads {total} with limit=10000)");
+        }
+
         var returned = world.IsExisting ? Math.Min(limit, total) : expected;
 
         var response = (await SourceRecordsAsync(As("member-viewer"), world["a"].Id, $"?limit={limit}")).ShouldSucceed($"reading with limit={limit}");
@@ -387,12 +390,22 @@ public sealed class SourceRecordTests : ConformanceTest
         new Dictionary<string, object?> { ["id"] = 3, ["name"] = "Zoë", ["amount"] = -7, ["paid"] = true, ["note"] = "" },
     ];
 
-    /// <summary>An anomaly whose rows hold what CSV writers get wrong (decimals, null, booleans, separators, quotes, line breaks), read as JSON and as CSV.</summary>
+    /// <summary>
+    /// An anomaly whose rows hold what CSV writers get wrong (decimals, null, booleans, separators, quotes, line
+    /// breaks), read as JSON and as CSV. An existing anomaly must hold a decimal, a boolean and a null as read now:
+    /// rows without them would pass a decimal comma or a capitalised boolean unseen.
+    /// </summary>
     private static async Task<(ApiResponse Json, ApiResponse Csv)> AwkwardJsonAndCsvAsync()
     {
-        var anomaly = (await ReadOnlyAnomaliesAsync(1, new() { SourceRecords = new(["id", "name", "amount", "paid", "note"], [], AwkwardRows) }))[0];
-        return ((await SourceRecordsAsync(As("member-viewer"), anomaly.Id)).ShouldSucceed("reading the JSON rows"),
-            (await DownloadAsync(As("member-viewer"), anomaly.Id)).ShouldSucceed("downloading the CSV rows"));
+        var world = await ProvisionAsync(b => b.Anomaly("a", new() { SourceRecords = new(["id", "name", "amount", "paid", "note"], [], AwkwardRows) }).OnExisting(ExistingNeeds.AwkwardSourceValues));
+        var anomaly = world["a"];
+        var json = (await SourceRecordsAsync(As("member-viewer"), anomaly.Id)).ShouldSucceed("reading the JSON rows");
+        if (world.IsExisting && !SourceValueKinds.OfValues(Read.SourceRowsOf(json).Rows.SelectMany(r => r.Values)).IsSupersetOf([SourceValueKinds.Decimal, SourceValueKinds.Boolean, SourceValueKinds.Null]))
+        {
+            Run.Missing(ExistingNeeds.AwkwardSourceValues.Name + $" as read now (anomaly {anomaly.Id}'s rows lack one)");
+        }
+
+        return (json, (await DownloadAsync(As("member-viewer"), anomaly.Id)).ShouldSucceed("downloading the CSV rows"));
     }
 
     /// <summary>An anomaly with source rows: twelve when provisioned, more than ten when existing.</summary>
