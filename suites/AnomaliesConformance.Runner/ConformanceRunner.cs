@@ -157,7 +157,9 @@ public static class ConformanceRunner
         }
 
         WriteSpecCoverage(SpecCoverage.Measure(contractPath, contract, recorder.All(), target), settings.OutputDirectory, console);
+        report = report with { Certification = CertificationBasis.Decide(report, settings, contractPath) };
         WriteReports(report, settings, console, redactor);
+        Certificate.WriteOrExplain(report.Certification, settings.OutputDirectory, redactor, console);
         return ExitCode(report, settings, unrestored.Count > 0, console);
     }
 

@@ -45,6 +45,11 @@ try
             stdout);
     }
 
+    if (parse.CommandResult.Command == commandLine.verify)
+    {
+        return VerifyCertificate.Run(parse.GetValue(commandLine.verifyCertificate)!, parse.GetValue(commandLine.verifyResults)!, stdout);
+    }
+
     if (parse.GetValue(commandLine.listFaults))
     {
         Console.Write(await ReferenceServerProcess.ListFaultsAsync(ReferenceServerProcess.LocateDll(parse.GetValue(commandLine.referenceServer))));

@@ -68,6 +68,9 @@ public sealed class RunnerCommandLine
     internal readonly Argument<string> compareBaseline = new("BASELINE") { Description = "The earlier run's results.json or report folder" };
     internal readonly Argument<string> compareCurrent = new("CURRENT") { Description = "The later run's results.json or report folder" };
     internal readonly Command compare;
+    internal readonly Argument<string> verifyCertificate = new("CERT") { Description = "A run's certificate.json" };
+    internal readonly Argument<string> verifyResults = new("RESULTS") { Description = "The same run's results.json or report folder" };
+    internal readonly Command verify;
     internal readonly Option<int> fuzz = new("--fuzz") { Description = "Also send N random valid and invalid requests per operation, generated from the schemas (0: off)", DefaultValueFactory = _ => 0 };
 
 
@@ -97,6 +100,11 @@ public sealed class RunnerCommandLine
             compareBaseline, compareCurrent,
         };
         Root.Subcommands.Add(compare);
+        verify = new Command("verify", "Recompute a run's certificate from its results.json and compare: exit 0 it matches, 1 a field differs (named), 2 a file cannot be read")
+        {
+            verifyCertificate, verifyResults,
+        };
+        Root.Subcommands.Add(verify);
         // Program runs what the parse names; an action of its own keeps a run (no subcommand) a valid command line.
         Root.SetAction(_ => ConformanceRunner.ExitConformant);
     }

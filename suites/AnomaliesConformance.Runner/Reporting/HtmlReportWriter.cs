@@ -131,6 +131,7 @@ public static class HtmlReportWriter
             Row("Against the baseline", $"<a href=\"#baseline\">{E($"{baseline.Regressions.Count} regression(s)")}</a>" + E($"; {baseline.Counts()}"));
         }
 
+        CertificateBanner.Row(report, Row);
         Row("Spec coverage", report.SpecCoveragePage is null ? "not produced by this run" : $"<a href=\"{E(report.SpecCoveragePage)}\">which operations, responses and parameters the suite exercised</a>");
         if (report.ServerCoveragePage is not null)
         {

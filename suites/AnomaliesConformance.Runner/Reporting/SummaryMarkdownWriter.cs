@@ -142,6 +142,12 @@ public static class SummaryMarkdownWriter
             md.AppendLine();
         }
 
+        if (CertificateBanner.MarkdownLine(report) is { } certificate)
+        {
+            md.AppendLine(certificate);
+            md.AppendLine();
+        }
+
         md.AppendLine($"Full report: `index.html` beside this file (also `results.json`, `junit.xml`, `results.trx`, `exchanges.ndjson`). " +
             $"Spec coverage: {(report.SpecCoveragePage is null ? "not produced by this run" : $"`{report.SpecCoveragePage}`")}. " +
             $"Reproduce: `./run-conformance.sh --seed {report.Seed.ToString(CultureInfo.InvariantCulture)}" +
