@@ -42,6 +42,11 @@ public static class VerifyCertificate
         if (differences.Count == 0)
         {
             console.WriteLine($"certificate matches: {certificatePath} is the certificate of {resultsFile} ({expected["badge"]}, target {expected["target"]}, {expected["date"]})");
+            foreach (var line in CompareWithOwnSpecs(expected))
+            {
+                console.WriteLine(line);
+            }
+
             return ConformanceRunner.ExitConformant;
         }
 
@@ -52,6 +57,38 @@ public static class VerifyCertificate
         }
 
         return ConformanceRunner.ExitNotConformant;
+    }
+
+    /// <summary>
+    /// Information, never the exit code: whether the run was judged by the same specs as this copy of the suite
+    /// (a certificate of another suite version legitimately differs; a vendor's edited rules.yaml shows here).
+    /// </summary>
+    private static IEnumerable<string> CompareWithOwnSpecs(JsonObject certificate)
+    {
+        string specs;
+        try
+        {
+            specs = Path.Combine(Core.Checks.RepositoryLayout.Root(), "specs");
+        }
+        catch (SetupException)
+        {
+            yield break;
+        }
+
+        foreach (var key in new[] { "openapi", "rules" })
+        {
+            var file = certificate["specs"]?[key]?["file"]?.ToString() ?? "";
+            var own = Path.Combine(specs, file);
+            if (file.Length == 0 || !File.Exists(own))
+            {
+                yield return $"  {key}: {file} is not a file of this suite's specs/, so it cannot be compared";
+                continue;
+            }
+
+            yield return HashedFile.Of(own).Sha256 == certificate["specs"]?[key]?["sha256"]?.ToString()
+                ? $"  {key}: the same {file} as this suite's specs/"
+                : $"  {key}: {file} differs from this suite's specs/{file}: the run was judged by other {(key == "rules" ? "rules" : "contract")} (another suite version, or an edited file)";
+        }
     }
 
     private static JsonObject Read(string file, string what, string argument)

@@ -59,7 +59,7 @@ public sealed class CertificateTests
         var verify = await ChildProcess.RunRunnerAsync("verify", CertificatePath, fullRun);
 
         verify.ExitCode.Should().Be(0, "{0}", verify);
-        verify.StandardOutput.Should().Contain("certificate matches");
+        verify.StandardOutput.Should().Contain("certificate matches").And.Contain("rules: the same rules.yaml as this suite's specs/").And.Contain("openapi: the same anomalies.openapi.yaml as this suite's specs/");
     }
 
     [Test]
