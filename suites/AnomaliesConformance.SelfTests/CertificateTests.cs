@@ -168,6 +168,7 @@ public sealed class CertificateTests
         var faultedRun = await ChildProcess.RunRunnerAsync("--rule", "TAGS-CLEAR", "--reference-fault", "tags-append", "--seed", "4242", "--out", faulted);
 
         filteredRun.ExitCode.Should().Be(0, "{0}", filteredRun);
+        filteredRun.StandardOutput.Should().Contain("No certificate: the run was filtered by --rule" + Environment.NewLine, "the filter is the reason; the rules it left out are not listed as unjudged too");
         foreach (var (folder, run, why) in new[] { (filtered, filteredRun, "No certificate: the run was filtered by --rule"), (faulted, faultedRun, "the reference server ran with --reference-fault tags-append") })
         {
             File.Exists(Path.Combine(folder, Certificate.FileName)).Should().BeFalse();

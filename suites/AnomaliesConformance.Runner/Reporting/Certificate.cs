@@ -88,7 +88,9 @@ public sealed record CertificationBasis(
             .Where(r => r.Verdict == Verdicts.Inconclusive || (r.Verdict == Verdicts.Skipped && !r.Rule.Observation))
             .Select(r => r.Rule.Id)
             .ToList();
-        if (unjudged.Count > 0)
+        // A filter or --read-only leaves rules out by design: they are said once, not listed as unjudged too.
+        var leftOutByDesign = settings.RuleFilter.Count > 0 || settings.TestFilter.Count > 0 || settings.ReadOnly;
+        if (unjudged.Count > 0 && !leftOutByDesign)
         {
             because.Add($"{unjudged.Count} rule(s) were not judged (inconclusive or not run: {Few(unjudged)})");
         }
