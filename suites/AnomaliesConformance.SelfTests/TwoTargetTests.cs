@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AnomaliesConformance.Core;
 using AnomaliesConformance.Core.Http;
+using AnomaliesConformance.Core.Targets;
 using AnomaliesConformance.Runner;
 using AnomaliesConformance.Runner.Reporting;
 using AnomaliesConformance.SelfTests.Support;
@@ -78,6 +79,30 @@ public sealed class TwoTargetTests
         comparison["rules"]!.AsArray().Select(r => r!.ToJsonString()).Should().BeEmpty("the same server answers the same checks with the same statuses and shapes; ids and times are values, not shape");
         comparison["counts"]!["rules_compared"]!.GetValue<int>().Should().Be(Rules.Split(',').Length);
         run.StandardOutput.Should().Contain("COMPARISON: SAME VERDICTS on both targets");
+    }
+
+    [Test]
+    public async Task A_compared_target_by_url_is_reached_with_its_own_key_which_no_file_or_line_shows()
+    {
+        const string key = "compared-target-key-0f3b9c";
+        await using var server = await ReferenceServerProcess.StartAsync(Repository.ReferenceServerDll, key, [], TimeSpan.FromSeconds(60));
+        var output = TempDirectory.Create("two-target-url");
+
+        var run = await ChildProcess.RunAsync(
+            "dotnet",
+            [Repository.RunnerDll, "--rule", "TAGS-REPLACE", "--compare-target", server.Url.ToString(), "--out", output],
+            TimeSpan.FromMinutes(5),
+            new Dictionary<string, string> { [RunnerCommandLine.CompareProvisioningKeyVariable] = key });
+
+        run.ExitCode.Should().Be(0, "{0}", run);
+        var comparison = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, "comparison.json")))!;
+        comparison["compared"]!["target"]!.GetValue<string>().Should().Be(server.Url.ToString());
+        comparison["rules"]!.AsArray().Should().BeEmpty();
+        (run.StandardOutput + run.StandardError).Should().NotContain(key);
+        foreach (var file in Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories))
+        {
+            (await File.ReadAllTextAsync(file)).Should().NotContain(key, file);
+        }
     }
 
     [Test]

@@ -157,7 +157,7 @@ public static class TargetComparisonWriters
         {
             console.WriteLine(rule.VerdictDiffers
                 ? $"  {"VERDICT DIFFERS",-16} {rule.Rule} ({rule.Level}): primary {rule.PrimaryVerdict}, compared {rule.ComparedVerdict}"
-                : $"  {"ANSWERS DIFFER",-16} {rule.Rule} ({rule.Level}): {rule.Answers.Count} answer(s) differ in {string.Join(" or ", rule.Answers.SelectMany(a => a.Differs).Distinct())}");
+                : $"  {"ANSWERS DIFFER",-16} {rule.Rule} ({rule.Level}): {rule.Answers.Count} request(s): {string.Join(", ", rule.Answers.SelectMany(a => a.Differs).Distinct().Select(Describe))}");
             var (primary, compared) = FirstPair(rule);
             if (primary is not null || compared is not null)
             {
@@ -211,7 +211,7 @@ public static class TargetComparisonWriters
 
             foreach (var answer in rule.Answers)
             {
-                html.Append($"<h4>Check {E(answer.Check)}: {E(string.Join(" and ", answer.Differs))} differ{(answer.Differs.Count == 1 ? "s" : "")}</h4>");
+                html.Append($"<h4>Check {E(answer.Check)}: {E(string.Join("; ", answer.Differs.Select(Describe)))}</h4>");
                 SideBySide(html, answer.Primary, answer.Compared, ShapeNote(answer.ShapeOnlyPrimary), ShapeNote(answer.ShapeOnlyCompared));
             }
 
@@ -240,6 +240,13 @@ public static class TargetComparisonWriters
         rule.Checks.FirstOrDefault(k => k.Primary is not null || k.Compared is not null) is { } check ? (check.Primary, check.Compared)
         : rule.Answers.FirstOrDefault() is { } answer ? (answer.Primary, answer.Compared)
         : (null, null);
+
+    private static string Describe(string difference) => difference switch
+    {
+        AnswerDifference.Status => "the status differs",
+        AnswerDifference.Shape => "the body's shape differs",
+        _ => "a request only one run sent",
+    };
 
     private static string Line(ComparedExchange? e) => e is null ? "(no such request)" : $"{e.Method} {e.Path} -> {e.Outcome}";
 
