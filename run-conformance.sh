@@ -6,6 +6,7 @@
 # Exit codes: 0 every checked MUST rule passed, 1 a MUST rule failed, 2 usage or configuration error,
 # 3 target unreachable or setup failed. With --fail-on regressions (--baseline, or compare A B), 1 means a rule
 # newly failed against the baseline.
+# With --compare-target (two targets, the same checks), 1 means a rule's verdict differs between them.
 set -euo pipefail
 cd "$(dirname "$0")"
 

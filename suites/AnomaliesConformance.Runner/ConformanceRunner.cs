@@ -571,7 +571,7 @@ public static class ConformanceRunner
         console.WriteLine($"Spec coverage: {coverage.Summary()} exercised (spec-coverage.json)");
     }
 
-    private static void PointLatestAt(string link, string target)
+    internal static void PointLatestAt(string link, string target)
     {
         var existing = new FileInfo(link);
         if (existing.LinkTarget is not null)

@@ -58,6 +58,7 @@ try
 
     var replayPlan = parse.GetValue(commandLine.replay) is { } replayPath ? ReplayPlan.Load(replayPath, RunnerCommandLine.Split(parse.GetValue(commandLine.tests)).SingleOrDefault()) : null;
     var settings = commandLine.Settings(parse, replayPlan, Environment.GetEnvironmentVariable, IsTerminal());
+    var comparedSettings = commandLine.ComparedSettings(parse, settings, Environment.GetEnvironmentVariable);
     if (parse.GetValue(commandLine.sweep) is { } ledger)
     {
         return await Sweeper.RunAsync(
@@ -77,6 +78,11 @@ try
     if (settings.Bench)
     {
         return await Bench.RunAsync(settings, typeof(AnomaliesConformance.Suite.Support.ConformanceTest).Assembly, stdout);
+    }
+
+    if (comparedSettings is not null)
+    {
+        return await TwoTargetRun.RunAsync(settings, comparedSettings, typeof(AnomaliesConformance.Suite.Support.ConformanceTest).Assembly, stdout, redactor);
     }
 
     var exitCode = await ConformanceRunner.RunAsync(settings, typeof(AnomaliesConformance.Suite.Support.ConformanceTest).Assembly, stdout, redactor);

@@ -15,7 +15,7 @@ namespace AnomaliesConformance.Runner;
 /// The runner's command line: its options (run-conformance.sh maps its flags straight onto them), and
 /// <see cref="Settings"/>, the one function that turns a parsed command line into validated run settings.
 /// </summary>
-public sealed class RunnerCommandLine
+public sealed partial class RunnerCommandLine
 {
     internal readonly Option<string?> target = new("--target") { Description = "Base URL of a deployment to check (default: start the embedded reference server)" };
     internal readonly Option<string?> provisioningKey = new("--provisioning-key") { Description = "Key of the target's provisioning extension (or env ANOMALIES_PROVISIONING_KEY)" };
@@ -105,6 +105,7 @@ public sealed class RunnerCommandLine
             verifyCertificate, verifyResults,
         };
         Root.Subcommands.Add(verify);
+        AddTwoTargetOptions();
         // Program runs what the parse names; an action of its own keeps a run (no subcommand) a valid command line.
         Root.SetAction(_ => ConformanceRunner.ExitConformant);
     }
