@@ -45,6 +45,11 @@ try
             stdout);
     }
 
+    if (parse.CommandResult.Command == commandLine.merge)
+    {
+        return ShardMerge.Run(parse.GetValue(commandLine.mergeShards)!, parse.GetValue(commandLine.mergeOutput), stdout);
+    }
+
     if (parse.GetValue(commandLine.listFaults))
     {
         Console.Write(await ReferenceServerProcess.ListFaultsAsync(ReferenceServerProcess.LocateDll(parse.GetValue(commandLine.referenceServer))));

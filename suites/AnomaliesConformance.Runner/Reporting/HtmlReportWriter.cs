@@ -108,6 +108,11 @@ public static class HtmlReportWriter
             .Append("</h1><dl>");
         void Row(string name, string valueHtml) => html.Append("<dt>").Append(E(name)).Append("</dt><dd>").Append(valueHtml).Append("</dd>");
         Row("Target", E(report.Target));
+        if (report.Shard is { } shard)
+        {
+            Row("Shard", E(shard.Explain()));
+        }
+
         Row("MUST rules passed", E(report.PassRate("MUST")));
         Row("SHOULD rules passed", E(report.PassRate("SHOULD")));
         Row("Spec version", E(report.SpecVersion));

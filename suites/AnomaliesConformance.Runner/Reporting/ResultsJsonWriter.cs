@@ -153,6 +153,7 @@ public static class ResultsJsonWriter
                     ["regression"] = r.Regression,
                 })]),
             },
+            ["shard"] = report.Shard?.ToJson(),
             ["spec_coverage"] = report.SpecCoveragePage,
             ["server_coverage"] = report.ServerCoveragePage,
             ["unknown_rule_ids"] = new JsonArray(report.UnknownRuleIds.Select(i => (JsonNode?)i).ToArray()),

@@ -29,6 +29,11 @@ public static class SummaryMarkdownWriter
         md.AppendLine($"Target `{report.Target}`, spec version {report.SpecVersion}, seed {report.Seed.ToString(CultureInfo.InvariantCulture)}, {report.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s" +
             (report.Faults.Count > 0 ? $", reference faults on: {string.Join(", ", report.Faults)}" : "") + ".");
         md.AppendLine();
+        if (report.Shard is { } shard)
+        {
+            md.AppendLine($"**{char.ToUpperInvariant(shard.Explain()[0])}{shard.Explain()[1..]}.**").AppendLine();
+        }
+
         md.AppendLine("| | passed | failed | skipped | inconclusive | waived |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|");
         foreach (var level in new[] { "MUST", "SHOULD" })
