@@ -104,7 +104,8 @@ public static class HtmlReportWriter
     private static void Banner(RunReport report, StringBuilder html)
     {
         html.Append("<header class=\"banner ").Append(report.Conformant ? "ok" : "bad").Append("\" id=\"verdict\"><h1>")
-            .Append(report.Conformant ? "Conformant: every checked MUST rule passed" : "Not conformant: MUST rules failed or could not be judged")
+            .Append(report.Shard is { } part ? E(char.ToUpperInvariant(part.Verdict(report.Conformant)[0]) + part.Verdict(report.Conformant)[1..])
+                : report.Conformant ? "Conformant: every checked MUST rule passed" : "Not conformant: MUST rules failed or could not be judged")
             .Append("</h1><dl>");
         void Row(string name, string valueHtml) => html.Append("<dt>").Append(E(name)).Append("</dt><dd>").Append(valueHtml).Append("</dd>");
         Row("Target", E(report.Target));

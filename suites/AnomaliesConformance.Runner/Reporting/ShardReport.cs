@@ -18,6 +18,10 @@ public sealed record ShardReport(int Index, int Count, int Checks, int TotalChec
     /// <summary>"shard 2/4: 171 of 668 checks".</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture, $"shard {Index}/{Count}: {Checks} of {TotalChecks} checks");
 
+    /// <summary>A shard's headline: never "conformant", which only the merged report may say of the whole run.</summary>
+    public string Verdict(bool judgedRulesPassed) => $"shard {Index.ToString(CultureInfo.InvariantCulture)}/{Count.ToString(CultureInfo.InvariantCulture)}: "
+        + (judgedRulesPassed ? "every MUST rule judged in this shard passed" : "MUST rules judged in this shard failed or could not be judged");
+
     /// <summary>What a reader of one shard's report must not take for the run's verdict.</summary>
     public string Explain() => Describe() + $"; rules whose checks ran in other shards are \"{NotInShard}\"; the verdict of the whole run is the merged report's (merge)";
 

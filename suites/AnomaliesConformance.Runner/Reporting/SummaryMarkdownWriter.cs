@@ -18,11 +18,13 @@ public static class SummaryMarkdownWriter
     public static string Render(RunReport report)
     {
         var md = new StringBuilder();
-        md.AppendLine(report.Conformant
+        md.AppendLine(report.Shard is { } part ? $"## Anomalies API conformance, {part.Verdict(report.Conformant)}"
+            : report.Conformant
             ? "## Anomalies API conformance: CONFORMANT"
             : "## Anomalies API conformance: NOT CONFORMANT");
         md.AppendLine();
-        md.AppendLine(report.Conformant
+        md.AppendLine(report.Shard is not null ? "A shard's verdict speaks only for the rules judged in it."
+            : report.Conformant
             ? "Every checked MUST rule passed."
             : "MUST rules failed or could not be judged.");
         md.AppendLine();
