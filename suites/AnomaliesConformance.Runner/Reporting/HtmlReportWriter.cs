@@ -83,7 +83,7 @@ public static class HtmlReportWriter
         html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">")
-            .Append("<title>").Append(report.Conformant ? "Conformant" : "Not conformant").Append(": Anomalies API conformance of ").Append(E(report.Target))
+            .Append("<title>").Append(report.Shard is { } titled ? $"Shard {titled.Index}/{titled.Count}" : report.Conformant ? "Conformant" : "Not conformant").Append(": Anomalies API conformance of ").Append(E(report.Target))
             .Append("</title><style>").Append(Style).Append("</style></head><body>");
         Banner(report, html);
         Navigation(report, html);
