@@ -47,6 +47,11 @@ try
 
     if (parse.CommandResult.Command == commandLine.merge)
     {
+        if (parse.GetValue(commandLine.failOn) == RunnerCommandLine.FailOnRegressions)
+        {
+            throw new ConfigurationException("--fail-on regressions needs a baseline; merge exits as the unsharded run would (compare the merged report with a baseline afterwards)");
+        }
+
         return ShardMerge.Run(parse.GetValue(commandLine.mergeShards)!, parse.GetValue(commandLine.mergeOutput), stdout);
     }
 

@@ -70,7 +70,7 @@ public sealed class RunnerCommandLine
     internal readonly Command compare;
     internal readonly Option<string?> shard = new("--shard") { HelpName = "i/n", Description = "Run only shard i of n of the checks (1 <= i <= n <= 64): a deterministic split that keeps the checks of one fixture together; merge DIR... combines the shards' reports" };
     internal readonly Argument<string[]> mergeShards = new("SHARD-DIR") { Description = "The report folders of every shard of one sharded run", Arity = ArgumentArity.OneOrMore };
-    internal readonly Option<string?> mergeOutput = new("--out") { Description = "Write the merged reports to this folder (default: reports/<timestamp>, linked from reports/latest)" };
+    internal readonly Option<string?> mergeOutput = new("--out") { Description = "Write the merged reports to this folder (default: reports/<timestamp>)" };
     internal readonly Command merge;
     internal readonly Option<int> fuzz = new("--fuzz") { Description = "Also send N random valid and invalid requests per operation, generated from the schemas (0: off)", DefaultValueFactory = _ => 0 };
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using AnomaliesConformance.Core;
 using AnomaliesConformance.Core.Checks;
 using AnomaliesConformance.Runner;
@@ -45,6 +46,8 @@ public sealed class ShardTests
 
         run.ShouldMergeToTheWholeRun();
         run.WholeRun.ExitCode.Should().Be(1, "{0}", run.WholeRun);
+        var schema = await JsonSchema.FromFileAsync(Repository.Specs("results.schema.json"));
+        schema.Validate(await File.ReadAllTextAsync(Path.Combine(run.Merged, "results.json"))).Select(v => $"{v.Path}: {v.Kind}").Should().BeEmpty("the merged results.json follows specs/results.schema.json");
         ResultsFile.Load(run.Merged).FailedRules().Should().Equal([BrokenRule], "the merged report fails exactly the fault's rule");
         for (var i = 1; i <= Shards; i++)
         {
@@ -231,6 +234,9 @@ public sealed class ShardTests
             Verdicts(merged["tests"]!, "id").Should().Equal(Verdicts(whole["tests"]!, "id"), "check by check");
             merged["conformant"]!.GetValue<bool>().Should().Be(whole["conformant"]!.GetValue<bool>());
             merged["shard"].Should().BeNull("the merged report is the whole run's");
+            static List<string> Cases(string directory) =>
+                [.. XDocument.Load(Path.Combine(directory, "junit.xml")).Descendants("testcase").Select(c => $"{(string?)c.Attribute("name")}: {(c.Element("failure") is null ? "ok" : "failure")}").Order(StringComparer.Ordinal)];
+            Cases(Merged).Should().Equal(Cases(WholeDirectory), "junit.xml has the unsharded run's test cases and failures");
         }
 
         private static List<string> Verdicts(JsonNode list, string key) =>
