@@ -109,7 +109,7 @@ public static class ConformanceRunner
             Manifest = fixtures.Manifest,
             Findings = fixtures.Findings,
         };
-        var outcomes = await RunChecksAsync(run, suite, provisioningKey, console);
+        var (outcomes, shardPlan) = await RunChecksAsync(run, suite, provisioningKey, console);
         var (judged, secondChanceCleanup) = await SecondChance.RunAsync(run, suite, outcomes, ledger, console);
         outcomes = judged;
         CanaryCheck? canary = null;
@@ -148,6 +148,7 @@ public static class ConformanceRunner
             waivers,
             settings.RequestPolicy,
             recorder.ForTest(SetupScope).Count(e => e.IsRetry));
+        report = shardPlan?.Annotate(report, settings) ?? report;
         report = report with { Canary = canary, Cleanup = cleanup, SpecDrift = drift, RequestsSent = recorder.All().Count };
         report = report with { Baseline = baseline is null ? null : BaselineComparison.Of(baseline, report) };
         if (container is not null && !report.Conformant)
@@ -225,12 +226,12 @@ public static class ConformanceRunner
     }
 
     /// <summary>Runs the checks with <paramref name="run"/> installed; with --fault-matrix, the matrix after them.</summary>
-    private static async Task<IReadOnlyList<TestOutcome>> RunChecksAsync(ConformanceRun run, Assembly suite, string provisioningKey, TextWriter console)
+    private static async Task<(IReadOnlyList<TestOutcome> Outcomes, ShardPlan? ShardPlan)> RunChecksAsync(ConformanceRun run, Assembly suite, string provisioningKey, TextWriter console)
     {
         var settings = run.Settings;
         ConformanceRun.Install(run);
         var progress = new ConsoleProgress(console, settings.InteractiveConsole, rules => rules.Select(run.Catalogue.Find).FirstOrDefault(r => r is not null)?.Area);
-        var runner = new EmbeddedTestRunner(run.Recorder, progress);
+        var runner = new EmbeddedTestRunner(run.Recorder, progress) { Shard = settings.Shard };
         IReadOnlyList<TestOutcome> outcomes;
         if (run.Manifest is not null && !settings.ReadOnly && !settings.FaultMatrix)
         {
@@ -250,7 +251,8 @@ public static class ConformanceRunner
             outcomes = runner.Run(suite, settings.RuleFilter, settings.TestFilter, settings.Workers, settings.Seed, settings.ReadOnly);
         }
 
-        if (outcomes.Count == 0)
+        // A shard may be dealt no group when the selection has fewer groups than shards; its report says so.
+        if (outcomes.Count == 0 && runner.ShardPlan is not { Selection.Count: > 0 })
         {
             throw new ConfigurationException(settings.RuleFilter.Count == 0 && settings.TestFilter.Count == 0
                 ? "the suite holds no tests"
@@ -267,7 +269,12 @@ public static class ConformanceRunner
             console.WriteLine($"Read-only run: {outcomes.Count(o => o.Effect != Effects.Name(CheckEffect.Read))} checks that write were not run (listed as skipped)");
         }
 
-        return outcomes;
+        if (runner.ShardPlan is { } plan)
+        {
+            console.WriteLine($"Shard {plan.Shard}: {plan.InShard.Count} of {plan.Selection.Count} checks (the others run in other shards)");
+        }
+
+        return (outcomes, runner.ShardPlan);
     }
 
     /// <summary>Says whether the manifest's anomalies were put back, and which fixtures were missing; answers the restores not verified.</summary>

@@ -50,6 +50,16 @@ try
         return VerifyCertificate.Run(parse.GetValue(commandLine.verifyCertificate)!, parse.GetValue(commandLine.verifyResults)!, stdout);
     }
 
+    if (parse.CommandResult.Command == commandLine.merge)
+    {
+        if (parse.GetValue(commandLine.failOn) == RunnerCommandLine.FailOnRegressions)
+        {
+            throw new ConfigurationException("--fail-on regressions needs a baseline; merge exits as the unsharded run would (compare the merged report with a baseline afterwards)");
+        }
+
+        return ShardMerge.Run(parse.GetValue(commandLine.mergeShards)!, parse.GetValue(commandLine.mergeOutput), stdout);
+    }
+
     if (parse.GetValue(commandLine.listFaults))
     {
         Console.Write(await ReferenceServerProcess.ListFaultsAsync(ReferenceServerProcess.LocateDll(parse.GetValue(commandLine.referenceServer))));

@@ -154,6 +154,7 @@ public static class ResultsJsonWriter
                 })]),
             },
             ["certification"] = report.Certification?.ToJson(),
+            ["shard"] = report.Shard?.ToJson(),
             ["spec_coverage"] = report.SpecCoveragePage,
             ["server_coverage"] = report.ServerCoveragePage,
             ["unknown_rule_ids"] = new JsonArray(report.UnknownRuleIds.Select(i => (JsonNode?)i).ToArray()),
