@@ -6,6 +6,7 @@
 # Exit codes: 0 every checked MUST rule passed, 1 a MUST rule failed, 2 usage or configuration error,
 # 3 target unreachable or setup failed. With --fail-on regressions (--baseline, or compare A B), 1 means a rule
 # newly failed against the baseline.
+# With --compare-target (two targets, the same checks), 1 means a rule's verdict differs between them.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -21,8 +22,8 @@ fi
 
 status=0
 dotnet "artifacts/bin/AnomaliesConformance.Runner/${configuration,,}/AnomaliesConformance.Runner.dll" "$@" || status=$?
-# compare reads two finished runs and writes no report.
-[[ "${1:-}" == compare ]] && exit "$status"
+# compare and verify read finished runs and write no report; merge renders no spec coverage (its shards measured their own).
+[[ "${1:-}" == compare || "${1:-}" == verify || "${1:-}" == merge ]] && exit "$status"
 
 # The run wrote spec-coverage.cobertura.xml (the OpenAPI document as the "source file", one hit count per
 # line); ReportGenerator renders it as spec-coverage/index.html. Without the tool the run still stands.

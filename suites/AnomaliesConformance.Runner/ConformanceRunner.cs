@@ -109,7 +109,7 @@ public static class ConformanceRunner
             Manifest = fixtures.Manifest,
             Findings = fixtures.Findings,
         };
-        var outcomes = await RunChecksAsync(run, suite, provisioningKey, console);
+        var (outcomes, shardPlan) = await RunChecksAsync(run, suite, provisioningKey, console);
         var (judged, secondChanceCleanup) = await SecondChance.RunAsync(run, suite, outcomes, ledger, console);
         outcomes = judged;
         CanaryCheck? canary = null;
@@ -148,6 +148,7 @@ public static class ConformanceRunner
             waivers,
             settings.RequestPolicy,
             recorder.ForTest(SetupScope).Count(e => e.IsRetry));
+        report = shardPlan?.Annotate(report, settings) ?? report;
         report = report with { Canary = canary, Cleanup = cleanup, SpecDrift = drift, RequestsSent = recorder.All().Count };
         report = report with { Baseline = baseline is null ? null : BaselineComparison.Of(baseline, report) };
         if (container is not null && !report.Conformant)
@@ -157,7 +158,9 @@ public static class ConformanceRunner
         }
 
         WriteSpecCoverage(SpecCoverage.Measure(contractPath, contract, recorder.All(), target), settings.OutputDirectory, console);
+        report = report with { Certification = CertificationBasis.Decide(report, settings, contractPath) };
         WriteReports(report, settings, console, redactor);
+        Certificate.WriteOrExplain(report.Certification, settings.OutputDirectory, redactor, console);
         return ExitCode(report, settings, unrestored.Count > 0, console);
     }
 
@@ -241,17 +244,18 @@ public static class ConformanceRunner
     }
 
     /// <summary>Runs the checks with <paramref name="run"/> installed; with --fault-matrix, the matrix after them.</summary>
-    private static async Task<IReadOnlyList<TestOutcome>> RunChecksAsync(ConformanceRun run, Assembly suite, string provisioningKey, TextWriter console)
+    private static async Task<(IReadOnlyList<TestOutcome> Outcomes, ShardPlan? ShardPlan)> RunChecksAsync(ConformanceRun run, Assembly suite, string provisioningKey, TextWriter console)
     {
         var settings = run.Settings;
         ConformanceRun.Install(run);
         var progress = new ConsoleProgress(console, settings.InteractiveConsole, rules => rules.Select(run.Catalogue.Find).FirstOrDefault(r => r is not null)?.Area);
-        var runner = new EmbeddedTestRunner(run.Recorder, progress);
+        var runner = new EmbeddedTestRunner(run.Recorder, progress) { Shard = settings.Shard };
         var outcomes = run.Manifest is not null && !settings.ReadOnly
             ? RunOnExistingData(run, runner, suite, onlyTests: null)
             : runner.Run(suite, settings.RuleFilter, settings.TestFilter, settings.Workers, settings.Seed, settings.ReadOnly);
 
-        if (outcomes.Count == 0)
+        // A shard may be dealt no group when the selection has fewer groups than shards; its report says so.
+        if (outcomes.Count == 0 && runner.ShardPlan is not { Selection.Count: > 0 })
         {
             throw new ConfigurationException(settings.RuleFilter.Count == 0 && settings.TestFilter.Count == 0
                 ? "the suite holds no tests"
@@ -268,7 +272,12 @@ public static class ConformanceRunner
             console.WriteLine($"Read-only run: {outcomes.Count(o => o.Effect != Effects.Name(CheckEffect.Read))} checks that write were not run (listed as skipped)");
         }
 
-        return outcomes;
+        if (runner.ShardPlan is { } plan)
+        {
+            console.WriteLine($"Shard {plan.Shard}: {plan.InShard.Count} of {plan.Selection.Count} checks (the others run in other shards)");
+        }
+
+        return (outcomes, runner.ShardPlan);
     }
 
     /// <summary>Says whether the manifest's anomalies were put back, and which fixtures were missing; answers the restores not verified.</summary>
@@ -572,7 +581,7 @@ public static class ConformanceRunner
         console.WriteLine($"Spec coverage: {coverage.Summary()} exercised (spec-coverage.json)");
     }
 
-    private static void PointLatestAt(string link, string target)
+    internal static void PointLatestAt(string link, string target)
     {
         var existing = new FileInfo(link);
         if (existing.LinkTarget is not null)

@@ -17,6 +17,12 @@ namespace AnomaliesConformance.Runner;
 /// </summary>
 public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgress progress)
 {
+    /// <summary>Run only this shard of the selection (--shard i/n); null runs it all.</summary>
+    public Shard? Shard { get; init; }
+
+    /// <summary>The split of the last selection run under <see cref="Shard"/>, or null.</summary>
+    public ShardPlan? ShardPlan { get; private set; }
+
     /// <param name="readOnly">Run only checks whose effect is read; the selected others are reported skipped, not run.</param>
     /// <param name="onlyTests">When given, only the tests with these full names run (the fault matrix's selection).</param>
     /// <param name="admit">When given, only the selected tests it admits run (a phase of a run); the others are not reported.</param>
@@ -30,6 +36,12 @@ public sealed class EmbeddedTestRunner(ExchangeRecorder recorder, ConsoleProgres
             [NUnit.FrameworkPackageSettings.SynchronousEvents] = false,
         });
         var filter = onlyTests is null ? Filter(ruleFilter, testFilter) : new FullNameSetFilter(onlyTests);
+        if (Shard is { } shard && onlyTests is null)
+        {
+            var plan = ShardPlan = ShardPlan.Of(Leaves(runner.LoadedTest!).Where(t => filter.Pass(t)), shard);
+            filter = new AdmittedFilter(filter, t => plan.Admits(t.FullName));
+        }
+
         var outcomes = new List<TestOutcome>();
         if (readOnly)
         {

@@ -45,6 +45,21 @@ try
             stdout);
     }
 
+    if (parse.CommandResult.Command == commandLine.verify)
+    {
+        return VerifyCertificate.Run(parse.GetValue(commandLine.verifyCertificate)!, parse.GetValue(commandLine.verifyResults)!, stdout);
+    }
+
+    if (parse.CommandResult.Command == commandLine.merge)
+    {
+        if (parse.GetValue(commandLine.failOn) == RunnerCommandLine.FailOnRegressions)
+        {
+            throw new ConfigurationException("--fail-on regressions needs a baseline; merge exits as the unsharded run would (compare the merged report with a baseline afterwards)");
+        }
+
+        return ShardMerge.Run(parse.GetValue(commandLine.mergeShards)!, parse.GetValue(commandLine.mergeOutput), stdout);
+    }
+
     if (parse.GetValue(commandLine.listFaults))
     {
         Console.Write(await ReferenceServerProcess.ListFaultsAsync(ReferenceServerProcess.LocateDll(parse.GetValue(commandLine.referenceServer))));
@@ -53,6 +68,7 @@ try
 
     var replayPlan = parse.GetValue(commandLine.replay) is { } replayPath ? ReplayPlan.Load(replayPath, RunnerCommandLine.Split(parse.GetValue(commandLine.tests)).SingleOrDefault()) : null;
     var settings = commandLine.Settings(parse, replayPlan, Environment.GetEnvironmentVariable, IsTerminal());
+    var comparedSettings = commandLine.ComparedSettings(parse, settings, Environment.GetEnvironmentVariable);
     if (parse.GetValue(commandLine.sweep) is { } ledger)
     {
         return await Sweeper.RunAsync(
@@ -72,6 +88,11 @@ try
     if (settings.Bench)
     {
         return await Bench.RunAsync(settings, typeof(AnomaliesConformance.Suite.Support.ConformanceTest).Assembly, stdout);
+    }
+
+    if (comparedSettings is not null)
+    {
+        return await TwoTargetRun.RunAsync(settings, comparedSettings, typeof(AnomaliesConformance.Suite.Support.ConformanceTest).Assembly, stdout, redactor);
     }
 
     var exitCode = await ConformanceRunner.RunAsync(settings, typeof(AnomaliesConformance.Suite.Support.ConformanceTest).Assembly, stdout, redactor);

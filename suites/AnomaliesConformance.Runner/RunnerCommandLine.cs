@@ -15,7 +15,7 @@ namespace AnomaliesConformance.Runner;
 /// The runner's command line: its options (run-conformance.sh maps its flags straight onto them), and
 /// <see cref="Settings"/>, the one function that turns a parsed command line into validated run settings.
 /// </summary>
-public sealed class RunnerCommandLine
+public sealed partial class RunnerCommandLine
 {
     internal readonly Option<string?> target = new("--target") { Description = "Base URL of a deployment to check (default: start the embedded reference server)" };
     internal readonly Option<string?> provisioningKey = new("--provisioning-key") { Description = "Key of the target's provisioning extension (or env ANOMALIES_PROVISIONING_KEY)" };
@@ -68,6 +68,13 @@ public sealed class RunnerCommandLine
     internal readonly Argument<string> compareBaseline = new("BASELINE") { Description = "The earlier run's results.json or report folder" };
     internal readonly Argument<string> compareCurrent = new("CURRENT") { Description = "The later run's results.json or report folder" };
     internal readonly Command compare;
+    internal readonly Argument<string> verifyCertificate = new("CERT") { Description = "A run's certificate.json" };
+    internal readonly Argument<string> verifyResults = new("RESULTS") { Description = "The same run's results.json or report folder" };
+    internal readonly Command verify;
+    internal readonly Option<string?> shard = new("--shard") { HelpName = "i/n", Description = "Run only shard i of n of the checks (1 <= i <= n <= 64): a deterministic split that keeps the checks of one fixture together; merge DIR... combines the shards' reports" };
+    internal readonly Argument<string[]> mergeShards = new("SHARD-DIR") { Description = "The report folders of every shard of one sharded run", Arity = ArgumentArity.OneOrMore };
+    internal readonly Option<string?> mergeOutput = new("--out") { Description = "Write the merged reports to this folder (default: reports/<timestamp>)" };
+    internal readonly Command merge;
     internal readonly Option<int> fuzz = new("--fuzz") { Description = "Also send N random valid and invalid requests per operation, generated from the schemas (0: off)", DefaultValueFactory = _ => 0 };
 
 
@@ -82,7 +89,7 @@ public sealed class RunnerCommandLine
         {
             target, provisioningKey, referenceFaults, listFaults, output, seed, rules, workers, timeout, retries, rateLimit, specs, referenceServer, expectations, representation,
             image, imagePort, imageEnvironment, profile, keepFixtures, sweep, tests, waivers, replay, secretEnv, serverCoverage, spec, strictSchema, fuzz, readOnly,
-            specFromTarget, referenceOpenApi, faultMatrix, bench, discover, baseline, failOn,
+            specFromTarget, referenceOpenApi, faultMatrix, bench, discover, baseline, failOn, shard,
         };
         // A validator of its own, so the error names the option (the built-in one does not).
         failOn.Validators.Add(result =>
@@ -97,6 +104,17 @@ public sealed class RunnerCommandLine
             compareBaseline, compareCurrent,
         };
         Root.Subcommands.Add(compare);
+        verify = new Command("verify", "Recompute a run's certificate from its results.json and compare: exit 0 it matches, 1 a field differs (named), 2 a file cannot be read")
+        {
+            verifyCertificate, verifyResults,
+        };
+        Root.Subcommands.Add(verify);
+        AddTwoTargetOptions();
+        merge = new Command("merge", "Combine the report folders of every shard of one sharded run (--shard i/n) into one report set, judged as the unsharded run")
+        {
+            mergeShards, mergeOutput,
+        };
+        Root.Subcommands.Add(merge);
         // Program runs what the parse names; an action of its own keeps a run (no subcommand) a valid command line.
         Root.SetAction(_ => ConformanceRunner.ExitConformant);
     }
@@ -225,6 +243,12 @@ public sealed class RunnerCommandLine
             throw new ConfigurationException("--baseline compares a run's verdicts; it cannot be combined with --bench, --fault-matrix or --replay");
         }
 
+        var runShard = parse.GetValue(shard) is { } shardText ? Shard.Parse(shardText) : null;
+        if (runShard is not null && (parse.GetValue(bench) || parse.GetValue(faultMatrix) || replayPlan is not null || parse.GetValue(discover) is not null))
+        {
+            throw new ConfigurationException("--shard splits a conformance run's checks; it cannot be combined with --bench, --fault-matrix, --replay or --discover");
+        }
+
         if (parse.GetValue(imagePort) is < 1 or > 65535)
         {
             throw new ConfigurationException("--image-port: must be a TCP port (1 to 65535)");
@@ -339,6 +363,7 @@ public sealed class RunnerCommandLine
             FaultMatrix = parse.GetValue(faultMatrix),
             Bench = parse.GetValue(bench),
             DiscoverPath = parse.GetValue(discover) is { } draft ? Path.GetFullPath(draft) : null,
+            Shard = runShard,
         };
     }
 

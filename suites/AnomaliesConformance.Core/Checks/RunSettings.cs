@@ -77,6 +77,9 @@ public sealed record RunSettings
     /// <summary>Measure the suite (Runner's Bench) instead of judging a target.</summary>
     public bool Bench { get; init; }
 
+    /// <summary>Run only this part of the checks (--shard i/n); null runs them all.</summary>
+    public Shard? Shard { get; init; }
+
     /// <summary>Write a draft manifest profile here from what the target holds (Runner's Discover), instead of judging it.</summary>
     public string? DiscoverPath { get; init; }
 

@@ -13,7 +13,8 @@ public static class ConsoleSummary
     public static void Write(RunReport report, TextWriter console, string reportDirectory)
     {
         console.WriteLine();
-        console.WriteLine(report.Conformant ? "VERDICT: CONFORMANT (every checked MUST rule passed)" : "VERDICT: NOT CONFORMANT");
+        console.WriteLine(report.Shard is { } shard ? "VERDICT OF " + shard.Verdict(report.Conformant).ToUpperInvariant()
+            : report.Conformant ? "VERDICT: CONFORMANT (every checked MUST rule passed)" : "VERDICT: NOT CONFORMANT");
         console.WriteLine($"  {"",-14} {"passed",7} {"failed",7} {"skipped",8} {"inconcl.",9} {"waived",7}  pass rate");
         foreach (var level in new[] { "MUST", "SHOULD" })
         {

@@ -83,7 +83,7 @@ public static class HtmlReportWriter
         html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">")
-            .Append("<title>").Append(report.Conformant ? "Conformant" : "Not conformant").Append(": Anomalies API conformance of ").Append(E(report.Target))
+            .Append("<title>").Append(report.Shard is { } titled ? $"Shard {titled.Index}/{titled.Count}" : report.Conformant ? "Conformant" : "Not conformant").Append(": Anomalies API conformance of ").Append(E(report.Target))
             .Append("</title><style>").Append(Style).Append("</style></head><body>");
         Banner(report, html);
         Navigation(report, html);
@@ -104,10 +104,16 @@ public static class HtmlReportWriter
     private static void Banner(RunReport report, StringBuilder html)
     {
         html.Append("<header class=\"banner ").Append(report.Conformant ? "ok" : "bad").Append("\" id=\"verdict\"><h1>")
-            .Append(report.Conformant ? "Conformant: every checked MUST rule passed" : "Not conformant: MUST rules failed or could not be judged")
+            .Append(report.Shard is { } part ? E(char.ToUpperInvariant(part.Verdict(report.Conformant)[0]) + part.Verdict(report.Conformant)[1..])
+                : report.Conformant ? "Conformant: every checked MUST rule passed" : "Not conformant: MUST rules failed or could not be judged")
             .Append("</h1><dl>");
         void Row(string name, string valueHtml) => html.Append("<dt>").Append(E(name)).Append("</dt><dd>").Append(valueHtml).Append("</dd>");
         Row("Target", E(report.Target));
+        if (report.Shard is { } shard)
+        {
+            Row("Shard", E(shard.Explain()));
+        }
+
         Row("MUST rules passed", E(report.PassRate("MUST")));
         Row("SHOULD rules passed", E(report.PassRate("SHOULD")));
         Row("Spec version", E(report.SpecVersion));
@@ -131,6 +137,7 @@ public static class HtmlReportWriter
             Row("Against the baseline", $"<a href=\"#baseline\">{E($"{baseline.Regressions.Count} regression(s)")}</a>" + E($"; {baseline.Counts()}"));
         }
 
+        CertificateBanner.Row(report, Row);
         Row("Spec coverage", report.SpecCoveragePage is null ? "not produced by this run" : $"<a href=\"{E(report.SpecCoveragePage)}\">which operations, responses and parameters the suite exercised</a>");
         if (report.ServerCoveragePage is not null)
         {

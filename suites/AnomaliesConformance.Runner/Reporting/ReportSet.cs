@@ -30,7 +30,7 @@ public static class ReportSet
         Directory.CreateDirectory(directory);
         report = ReportRedaction.Redact(report, redactor) with
         {
-            SpecCoveragePage = File.Exists(Path.Combine(directory, SpecCoveragePage)) ? SpecCoveragePage : null,
+            SpecCoveragePage = SpecCoverageLink.For(directory),
             ServerCoveragePage = File.Exists(Path.Combine(directory, ServerCoveragePage)) ? ServerCoveragePage : null,
         };
         foreach (var (file, render) in Writers)

@@ -153,6 +153,8 @@ public static class ResultsJsonWriter
                     ["regression"] = r.Regression,
                 })]),
             },
+            ["certification"] = report.Certification?.ToJson(),
+            ["shard"] = report.Shard?.ToJson(),
             ["spec_coverage"] = report.SpecCoveragePage,
             ["server_coverage"] = report.ServerCoveragePage,
             ["unknown_rule_ids"] = new JsonArray(report.UnknownRuleIds.Select(i => (JsonNode?)i).ToArray()),

@@ -55,6 +55,10 @@ public sealed record RunReport
     public BaselineComparison? Baseline { get; init; }
     /// <summary>Retries during run setup (readiness probe, cast provisioning), which belong to no test.</summary>
     public int SetupRetries { get; init; }
+    /// <summary>What the certificate is made from and whether this run gets one (null: a report built outside a run).</summary>
+    public CertificationBasis? Certification { get; init; }
+    /// <summary>The part of a sharded run (--shard i/n) this report covers, or null for a whole run.</summary>
+    public ShardReport? Shard { get; init; }
 
     public int TotalRetries => SetupRetries + Tests.Sum(t => t.Retries);
 

@@ -18,17 +18,24 @@ public static class SummaryMarkdownWriter
     public static string Render(RunReport report)
     {
         var md = new StringBuilder();
-        md.AppendLine(report.Conformant
+        md.AppendLine(report.Shard is { } part ? $"## Anomalies API conformance, {part.Verdict(report.Conformant)}"
+            : report.Conformant
             ? "## Anomalies API conformance: CONFORMANT"
             : "## Anomalies API conformance: NOT CONFORMANT");
         md.AppendLine();
-        md.AppendLine(report.Conformant
+        md.AppendLine(report.Shard is not null ? "A shard's verdict speaks only for the rules judged in it."
+            : report.Conformant
             ? "Every checked MUST rule passed."
             : "MUST rules failed or could not be judged.");
         md.AppendLine();
         md.AppendLine($"Target `{report.Target}`, spec version {report.SpecVersion}, seed {report.Seed.ToString(CultureInfo.InvariantCulture)}, {report.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s" +
             (report.Faults.Count > 0 ? $", reference faults on: {string.Join(", ", report.Faults)}" : "") + ".");
         md.AppendLine();
+        if (report.Shard is { } shard)
+        {
+            md.AppendLine($"**{char.ToUpperInvariant(shard.Explain()[0])}{shard.Explain()[1..]}.**").AppendLine();
+        }
+
         md.AppendLine("| | passed | failed | skipped | inconclusive | waived |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|");
         foreach (var level in new[] { "MUST", "SHOULD" })
@@ -139,6 +146,12 @@ public static class SummaryMarkdownWriter
         if (report.UnknownRuleIds.Count > 0)
         {
             md.AppendLine($"Suite defect: tests name rules missing from specs/rules.yaml: {string.Join(", ", report.UnknownRuleIds)}.");
+            md.AppendLine();
+        }
+
+        if (CertificateBanner.MarkdownLine(report) is { } certificate)
+        {
+            md.AppendLine(certificate);
             md.AppendLine();
         }
 

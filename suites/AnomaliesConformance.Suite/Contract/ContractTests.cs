@@ -17,6 +17,7 @@ namespace AnomaliesConformance.Suite.Contract;
 /// document drives them.
 /// </summary>
 [Parallelizable(ParallelScope.All)]
+[SharedFixture(ContractWorld.Scope)]
 public sealed class ContractTests
 {
     private static readonly Lock Gate = new();

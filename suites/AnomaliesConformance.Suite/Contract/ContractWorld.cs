@@ -20,7 +20,7 @@ public sealed class ContractWorld
 {
     public const string UnprovisionedToken = "conformance-unprovisioned-token";
     private static readonly DateTimeOffset Day = new(2026, 4, 20, 8, 0, 0, TimeSpan.Zero);
-    private const string Scope = "contract-world";
+    public const string Scope = "contract-world";
 
     private readonly IReadOnlyDictionary<string, ProvisionedAnomaly> own;
 

@@ -1,8 +1,10 @@
+using AnomaliesConformance.Core.Checks;
 using AnomaliesConformance.Core.Http;
 
 namespace AnomaliesConformance.Suite.Support;
 
 /// <summary>Base of the checks that send every endpoint's call (the permission matrix and authentication).</summary>
+[SharedFixture(EndpointWorld.Scope)]
 public abstract class EndpointCallTest : ConformanceTest
 {
     protected static Task<ApiResponse> SendAsync(Actor actor, EndpointCall call, EndpointTarget target)

@@ -18,7 +18,7 @@ public sealed class EndpointWorld
     public const string BadTokenCaller = "bad-token";
     public const string NoTokenCaller = "no-token";
 
-    private const string Scope = "endpoint-world";
+    public const string Scope = "endpoint-world";
 
     private readonly IReadOnlyDictionary<string, long> links;
 
