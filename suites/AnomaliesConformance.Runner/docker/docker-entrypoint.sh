@@ -9,7 +9,7 @@ case "${1:-}" in
 esac
 for argument in "$@"; do
   case "$argument" in
-    --out|--out=*|--help|-h|-?|--version|--list-faults) exec dotnet "$runner" "$@" ;;
+    --out|--out=*|--help|-h|'-?'|--version|--list-faults) exec dotnet "$runner" "$@" ;;
   esac
 done
 exec dotnet "$runner" --out /reports "$@"
