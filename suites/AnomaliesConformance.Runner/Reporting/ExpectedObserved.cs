@@ -101,7 +101,10 @@ public sealed partial record ExpectedObserved(string Subject, string Expected, s
     }
 
     private static ExpectedObserved Pair(string subject, string expected, string observed) =>
-        new(subject, Cut(expected.Trim()), Cut(observed.Trim()));
+        new(subject, Cut(Plain(expected.Trim())), Cut(Plain(observed.Trim())));
+
+    // FluentAssertions marks a long with a suffix ({5L, 6L}); the reader wants the ids as the API writes them.
+    private static string Plain(string value) => LongSuffix().Replace(value, "$1");
 
     // FluentAssertions writes an empty collection as "empty collection" after "found".
     private static string WithoutFound(string observed) => observed.StartsWith("found ", StringComparison.Ordinal) ? observed["found ".Length..] : observed;
@@ -136,6 +139,9 @@ public sealed partial record ExpectedObserved(string Subject, string Expected, s
     // Should().Be(value), BeTrue(), BeFalse(): "Expected X to be 200[ because ...], but found 403[ (difference of 203)]."
     [GeneratedRegex(@"\AExpected (?<subject>.+?) to be (?<expected>[^\s,]+)(?: because .*)?, but found (?<observed>[^\s]+?)(?: \(difference of [^)]*\))?\.*\s*\z", RegexOptions.Singleline)]
     private static partial Regex Value();
+
+    [GeneratedRegex(@"(?<=\A|[{ ])(-?\d+)L(?=,|}|\z)")]
+    private static partial Regex LongSuffix();
 
     [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex Identifier();

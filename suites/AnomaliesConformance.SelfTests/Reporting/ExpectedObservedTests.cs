@@ -34,6 +34,18 @@ public sealed class ExpectedObservedTests
     }
 
     [Test]
+    public void Ids_the_suite_reads_as_longs_read_as_the_api_writes_them()
+    {
+        long[] assigneeIds = [3, 5, 6];
+        var status = 403L;
+
+        PairOf(() => assigneeIds.Should().Equal([5L, 6L], "{0}", ResponseInReason)).Should().Be(new ExpectedObserved("assignee ids", "{5, 6}", "{3, 5, 6}"));
+        PairOf(() => status.Should().Be(200L)).Should().Be(new ExpectedObserved("status", "200", "403"));
+        ExpectedObserved.FromMessage("""Expected names to be equal to {"team-5L"}, but {"team-6L"} differs at index 0.""")
+            .Should().Be(new ExpectedObserved("names", "{\"team-5L\"}", "{\"team-6L\"}"), "a text is left as it is");
+    }
+
+    [Test]
     public void A_collection_that_differs_at_an_index_or_is_empty_gives_both_sets()
     {
         int[] tagIds = [5, 7];
