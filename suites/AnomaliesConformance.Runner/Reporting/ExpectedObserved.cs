@@ -54,6 +54,16 @@ public sealed partial record ExpectedObserved(string Subject, string Expected, s
             return Pair(SubjectName(text.Groups["subject"].Value), text.Groups["expected"].Value, text.Groups["observed"].Value);
         }
 
+        if (Empty().Match(message) is { Success: true } empty)
+        {
+            return Pair(SubjectName(empty.Groups["subject"].Value), "empty", empty.Groups["observed"].Value);
+        }
+
+        if (ObjectValue().Match(message) is { Success: true } structure)
+        {
+            return Pair(SubjectName(structure.Groups["subject"].Value), structure.Groups["expected"].Value, structure.Groups["observed"].Value);
+        }
+
         if (Value().Match(message) is { Success: true } value && !value.Groups["expected"].Value.StartsWith("equ", StringComparison.Ordinal))
         {
             return Pair(SubjectName(value.Groups["subject"].Value), value.Groups["expected"].Value, value.Groups["observed"].Value);
@@ -87,9 +97,16 @@ public sealed partial record ExpectedObserved(string Subject, string Expected, s
         }
 
         var member = expression[start..].Trim();
-        if (member.EndsWith("()", StringComparison.Ordinal))
+        if (start > 0 && Reshaping().IsMatch(member))
         {
-            member = member[..^2];
+            // x.AssigneeIds().Order() or items.Select(a => a.Id()): the member before the reshaping names it.
+            return SubjectName(expression[..(start - 1)]);
+        }
+
+        member = Call().Replace(Unwrapped(member), "${name}");
+        if (member.EndsWith("Async", StringComparison.Ordinal) && member.Length > "Async".Length)
+        {
+            member = member[..^"Async".Length];
         }
 
         if (!Identifier().IsMatch(member))
@@ -98,6 +115,28 @@ public sealed partial record ExpectedObserved(string Subject, string Expected, s
         }
 
         return WordBoundary().Replace(member, " ").ToLowerInvariant();
+    }
+
+    /// <summary>The expression without parentheses around the whole of it: (LinkIdsAsync(anomaly)) is LinkIdsAsync(anomaly).</summary>
+    private static string Unwrapped(string expression)
+    {
+        while (expression.Length > 1 && expression[0] == '(' && expression[^1] == ')')
+        {
+            var depth = 0;
+            for (var i = 0; i < expression.Length - 1; i++)
+            {
+                depth += expression[i] == '(' ? 1 : expression[i] == ')' ? -1 : 0;
+                if (depth == 0)
+                {
+                    // The first parenthesis closes before the end: (a).B(), not one wrapped expression.
+                    return expression;
+                }
+            }
+
+            expression = expression[1..^1];
+        }
+
+        return expression;
     }
 
     private static ExpectedObserved Pair(string subject, string expected, string observed) =>
@@ -136,11 +175,26 @@ public sealed partial record ExpectedObserved(string Subject, string Expected, s
     [GeneratedRegex(@"\AExpected (?<subject>.+?) to be (?<expected>"".*?"")(?: with a length of \d+)?(?: because .*)?, but (?<observed>"".*?"")(?: has a length of \d+| differs near|\.?\s*\z)", RegexOptions.Singleline)]
     private static partial Regex StringValue();
 
-    // Should().Be(value), BeTrue(), BeFalse(): "Expected X to be 200[ because ...], but found 403[ (difference of 203)]."
-    [GeneratedRegex(@"\AExpected (?<subject>.+?) to be (?<expected>[^\s,]+)(?: because .*)?, but found (?<observed>[^\s]+?)(?: \(difference of [^)]*\))?\.*\s*\z", RegexOptions.Singleline)]
+    // Should().BeEmpty(): "Expected X to be empty[ because ...], but found at least one item {"a"}."
+    [GeneratedRegex(@"\AExpected (?<subject>.+?) to be empty(?: because .*)?, but found (?:at least one item |\d+ item\(s\) )?(?<observed>\{.*\})\.?\s*\z", RegexOptions.Singleline)]
+    private static partial Regex Empty();
+
+    // Should().Be(record) of a structure: "Expected X to be\n{\n    Pages = 1L\n}[ because ...], but found\n{\n    Pages = 2L\n}."
+    [GeneratedRegex(@"\AExpected (?<subject>.+?) to be\s*(?<expected>\{.*?\})(?: because .*)?, but found\s*(?<observed>\{.*\})\.?\s*\z", RegexOptions.Singleline)]
+    private static partial Regex ObjectValue();
+
+    // Should().Be(value), BeNull(), BeTrue(): "Expected X to be 200[ because ...], but found 403[ (difference of 203)]." (or a quoted text)
+    [GeneratedRegex(@"\AExpected (?<subject>.+?) to be (?<expected>[^\s,]+)(?: because .*)?, but found (?<observed>"".*""|[^\s]+?)(?: \(difference of [^)]*\))?\.*\s*\z", RegexOptions.Singleline)]
     private static partial Regex Value();
 
-    [GeneratedRegex(@"(?<=\A|[{ ])(-?\d+)L(?=,|}|\z)")]
+    [GeneratedRegex(@"\A(?:Select|Where|Order|OrderBy|OrderByDescending|Distinct|ToList|ToArray|AsEnumerable)(?:<[^>]*>)?\(")]
+    private static partial Regex Reshaping();
+
+    // A call's name without its arguments: LinkIdsAsync(anomaly) is LinkIdsAsync.
+    [GeneratedRegex(@"\A(?<name>[A-Za-z_][A-Za-z0-9_]*)\(.*\)\z", RegexOptions.Singleline)]
+    private static partial Regex Call();
+
+    [GeneratedRegex(@"(?<=\A|[{ ])(-?\d+)L(?=,|\s*}|\s*\z)")]
     private static partial Regex LongSuffix();
 
     [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_]*\z")]

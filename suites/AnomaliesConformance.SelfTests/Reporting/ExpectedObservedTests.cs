@@ -88,6 +88,27 @@ public sealed class ExpectedObservedTests
     }
 
     [Test]
+    public void An_empty_check_a_null_check_and_a_structure_give_their_expected_and_observed_values()
+    {
+        string[] tagNames = ["Finance"];
+        var firstDifference = "$.container.name: \"main\" vs \"datastore\"";
+        var envelope = new { Page = 1, Pages = 2L };
+
+        PairOf(() => tagNames.Should().BeEmpty("{0}", ResponseInReason)).Should().Be(new ExpectedObserved("tag names", "empty", "{\"Finance\"}"));
+        PairOf(() => firstDifference.Should().BeNull("{0}", ResponseInReason)).Should().Be(new ExpectedObserved("first difference", "<null>", "\"" + firstDifference + "\""));
+        PairOf(() => envelope.Should().Be(new { Page = 1, Pages = 1L }, "{0}", ResponseInReason))
+            .Should().Be(new ExpectedObserved("envelope", "{ Page = 1, Pages = 1 }", "{ Page = 1, Pages = 2 }"));
+    }
+
+    [TestCase("(await SnapshotAsync(world[\"a\"])).AssigneeIds()", "assignee ids")]
+    [TestCase("byViewer.ListItems().Select(a => a.Id())", "list items")]
+    [TestCase("(LinkIdsAsync(anomaly))", "link ids")]
+    [TestCase("put.Status", "status")]
+    [TestCase("collection", "collection")]
+    public void The_subject_is_the_member_the_expression_reads_in_words(string expression, string subject) =>
+        ExpectedObserved.SubjectName(expression).Should().Be(subject);
+
+    [Test]
     public void A_message_in_no_known_form_has_no_pair()
     {
         ExpectedObserved.FromMessage("expected an error body with a non-empty \"detail\".\nGET /api/anomalies/7 answered 404").Should().BeNull();
