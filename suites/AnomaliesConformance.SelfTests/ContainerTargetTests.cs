@@ -19,28 +19,7 @@ public sealed class ContainerTargetTests
     [OneTimeSetUp]
     public async Task BuildTheReferenceServerImage()
     {
-        ChildProcessResult engine;
-        try
-        {
-            engine = await ChildProcess.RunAsync("docker", ["info", "--format", "{{.ServerVersion}}"], TimeSpan.FromSeconds(30));
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            // No docker client at all on this machine.
-            engine = new ChildProcessResult(127, "", e.Message);
-        }
-
-        if (engine.ExitCode != 0)
-        {
-            var reason = "no Docker engine answers (DOCKER_HOST=" + (Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "unset") + "): " + engine.StandardError.Trim();
-            if (Environment.GetEnvironmentVariable("CI") == "true")
-            {
-                Assert.Fail("CI must run the container tests, but " + reason);
-            }
-
-            Assert.Ignore("skipped locally: " + reason + " (.ci/docker-engine.sh starts one)");
-        }
-
+        await DockerEngine.RequireAsync();
         var build = await ChildProcess.RunAsync(
             Path.Combine(Repository.Root, "fixtures", "ReferenceServer", "docker", "build-image.sh"), [Image], TimeSpan.FromMinutes(10));
         build.ExitCode.Should().Be(0, "the image builds without a registry: {0}", build);

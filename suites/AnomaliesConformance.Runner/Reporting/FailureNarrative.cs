@@ -26,6 +26,11 @@ public static class FailureNarrative
         }
 
         text.AppendLine($"Verdict: {test.Verdict}");
+        if (ExpectedObserved.Of(test) is { } pair)
+        {
+            text.AppendLine($"In short: {pair}");
+        }
+
         text.AppendLine($"What happened: {test.Message}");
         var acting = LastAct(test);
         if (acting is not null)

@@ -42,6 +42,7 @@ public static class HtmlReportWriter
         .failure{border:1px solid #e3b4b0;border-radius:6px;padding:.3rem .6rem}.failure[open]{background:#fffafa}
         .area-section{content-visibility:auto;contain-intrinsic-size:auto 600px}
         .tests{margin:0;padding-left:1rem}.rules td:first-child{width:24%}.rules td:nth-child(4){width:32%}.matrix td{text-align:center}.matrix .mismatch{background:#fde2e0;font-weight:600}
+        .expected-observed code{font-weight:600}.expected-observed .observed{background:#fde2e0}
         .matrix .match{color:#1f7a3a}.regression{background:#fde2e0}.stale{background:#fff4d6}.muted{color:#666}
         """;
 
@@ -241,7 +242,7 @@ public static class HtmlReportWriter
                     .Append("<br>The page says: <span class=\"sentence\">“").Append(E(rule?.Sentence ?? "")).Append("”</span></p>");
             }
 
-            html.Append("<p><b>Expected versus actual</b></p><pre class=\"message\">").Append(E(test.Message ?? "(no message)")).Append("</pre>");
+            ExpectedVersusObserved(test, html);
             var acting = FailureNarrative.LastAct(test);
             if (acting is not null)
             {
@@ -256,7 +257,8 @@ public static class HtmlReportWriter
                 html.Append("<p><b>The exchanges of this test, in order</b> (").Append(test.Exchanges.Count).Append(")</p><ol class=\"exchanges\">");
                 foreach (var exchange in test.Exchanges)
                 {
-                    html.Append("<li><details><summary>").Append(E(exchange.Purpose)).Append(" as ").Append(E(exchange.Actor)).Append(": ").Append(E(exchange.Method)).Append(' ')
+                    // The check's own requests are open; the setup that provisioned its world is there when wanted.
+                    html.Append(exchange.Purpose == ExchangePurpose.Provision ? "<li><details class=\"provisioning\"><summary>" : "<li><details open><summary>").Append(E(exchange.Purpose)).Append(" as ").Append(E(exchange.Actor)).Append(": ").Append(E(exchange.Method)).Append(' ')
                         .Append(E(exchange.Url)).Append(" → ").Append(Status(exchange)).Append(exchange == acting ? " <b>(the request under test)</b>" : "").Append("</summary><pre class=\"curl\">")
                         .Append(E(exchange.Curl)).Append("</pre>");
                     ExchangeBody(exchange, html);
@@ -270,6 +272,20 @@ public static class HtmlReportWriter
         }
 
         html.Append("</section>");
+    }
+
+    /// <summary>The pair a reader acts on ("assignee ids: expected {5, 6}, observed {3, 5, 6}"), the assertion's text behind it; the text alone when it has no pair.</summary>
+    private static void ExpectedVersusObserved(TestOutcome test, StringBuilder html)
+    {
+        if (ExpectedObserved.Of(test) is not { } pair)
+        {
+            html.Append("<p><b>Expected versus actual</b></p><pre class=\"message\">").Append(E(test.Message ?? "(no message)")).Append("</pre>");
+            return;
+        }
+
+        html.Append("<p class=\"expected-observed\"><b>").Append(E(pair.Subject)).Append("</b>: expected <code class=\"expected\">").Append(E(pair.Expected))
+            .Append("</code>, observed <code class=\"observed\">").Append(E(pair.Observed)).Append("</code></p>")
+            .Append("<details class=\"assertion\"><summary>The assertion's full text</summary><pre class=\"message\">").Append(E(test.Message ?? "")).Append("</pre></details>");
     }
 
     private static string Status(Exchange exchange) =>

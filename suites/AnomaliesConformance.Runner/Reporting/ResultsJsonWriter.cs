@@ -191,6 +191,7 @@ public static class ResultsJsonWriter
                 ["exchanges"] = t.Exchanges.Count,
                 ["retries"] = t.Retries,
                 ["last_exchange"] = t.Verdict is Verdicts.Failed or Verdicts.TargetError && t.Exchanges.Count > 0 ? Brief(t.Exchanges[^1]) : null,
+                ["expected_observed"] = ExpectedObserved.Of(t) is { } pair ? new JsonObject { ["subject"] = pair.Subject, ["expected"] = pair.Expected, ["observed"] = pair.Observed } : null,
             }).ToArray()),
         };
         return document.ToJsonString(Options);
