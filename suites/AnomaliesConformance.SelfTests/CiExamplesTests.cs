@@ -67,7 +67,7 @@ public sealed partial class CiExamplesTests
                   - run: |
                       ./run-conformance.sh --out reports/ci \
                         --no-such-option 3 && ./tools/not-there.sh
-                  - run: docker run --rm -v "$PWD/out:/reports" anomalies-conformance:ci --profile /data/p.yaml --shard 1/4
+                  - run: docker run --rm -v "$PWD/out:/reports" anomalies-conformance:ci --profile /data/p.yaml --no-such-shard 1/4
             """;
 
         SuiteCalls(Broken, out var problems);
@@ -75,7 +75,7 @@ public sealed partial class CiExamplesTests
         problems.Should().BeEquivalentTo(
             "./run-conformance.sh: --no-such-option is not an option of the runner",
             "./tools/not-there.sh: no such file in the repository",
-            "anomalies-conformance:ci: --shard is not an option of the runner");
+            "anomalies-conformance:ci: --no-such-shard is not an option of the runner");
         FluentActions.Invoking(() => Load("jobs: [unclosed")).Should().Throw<YamlDotNet.Core.YamlException>();
     }
 
