@@ -195,6 +195,7 @@ public static class ExistingNeeds
         candidates => ExistingNeed.InOneDatastore(candidates, ds =>
         {
             var open = OpenByCreated(ds);
+            IReadOnlyList<AnomalyTraits>? first = null;
             for (var middle = 3; middle < open.Count - 3; middle++)
             {
                 var start = DayOf(open[middle]);
@@ -202,11 +203,18 @@ public static class ExistingNeeds
                 var after = open[(middle + 3)..].FirstOrDefault(a => a.Created >= start.AddDays(2));
                 if (before is not null && after is not null)
                 {
-                    return [before, .. open[(middle - 2)..(middle + 3)], after];
+                    IReadOnlyList<AnomalyTraits> window = [before, .. open[(middle - 2)..(middle + 3)], after];
+                    // A day whose last second holds one of them is where a filter ending a second early shows.
+                    if (open[(middle - 2)..(middle + 3)].Any(a => a.Created >= start.AddDays(1).AddSeconds(-1) && a.Created < start.AddDays(1)))
+                    {
+                        return window;
+                    }
+
+                    first ??= window;
                 }
             }
 
-            return null;
+            return first;
         }));
 
     /// <summary>

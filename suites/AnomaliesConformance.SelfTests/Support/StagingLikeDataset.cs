@@ -30,6 +30,9 @@ public static class StagingLikeDataset
     private static readonly string[] Statuses = ["Active", "Active", "Active", "Acknowledged", "Acknowledged", "Resolved", "Duplicate", "Invalid", "Discarded"];
     private static readonly string[] Fields = ["customer_id", "email", "order_total", "ship_date", "country"];
     private static readonly string[] RuleTypes = ["notNull", "between", "matchesPattern", "isUnique"];
+    /// <summary>The hour of each thread comment, in the order they are written.</summary>
+    private static readonly int[] ThreadHours = [1, 0, 2, 3, 4];
+
     private static readonly string[] TagCatalogue = ["High", "Low", "Customer-Impact", "PII", "Finance", "Ops", "Nightly", "Legacy"];
 
     /// <param name="withoutGrant">A user left without its grant on one datastore (1-based), as an admin screen forgot it.</param>
@@ -124,7 +127,8 @@ public static class StagingLikeDataset
                 if (i % 10 == 3)
                 {
                     // Every tenth holds a longer thread, at distinct times, one comment withdrawn: what comment
-                    // windows are judged on.
+                    // windows are judged on. Its first two were imported out of order, so their ids do not
+                    // follow their times (what tells an order by time from an order by id).
                     var thread = anomaly["comments"]!.AsArray();
                     for (var c = 0; c < 5; c++)
                     {
@@ -132,7 +136,7 @@ public static class StagingLikeDataset
                         {
                             ["user"] = tagging.ArrayElement(["member-viewer", "member-author", "manager-editor"]),
                             ["comment"] = $"thread comment {c} on d{d}a{i}",
-                            ["created"] = new DateTimeOffset(2026, 11, 3, 8, 0, 0, TimeSpan.Zero).AddMinutes(tagging.Int(1, 59) + (60 * c)).AddTicks(tagging.Int(0, 999_999) * 10).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+                            ["created"] = new DateTimeOffset(2026, 11, 3, 8, 0, 0, TimeSpan.Zero).AddMinutes(tagging.Int(1, 59) + (60 * ThreadHours[c])).AddTicks(tagging.Int(0, 999_999) * 10).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
                             ["deleted"] = c == 2,
                         });
                     }
@@ -181,6 +185,17 @@ public static class StagingLikeDataset
             }
         }
 
+        // In every datastore its first open anomaly was found in the last second of its UTC day: where a created_date
+        // filter ending a second early shows.
+        for (var d = 1; d <= Datastores; d++)
+        {
+            if (anomalies.OfType<JsonObject>().FirstOrDefault(a => a["datastore"]!.GetValue<string>() == $"ds{d}" && a["status"]!.GetValue<string>() == "Active" && a["soft_deleted"]?.GetValue<bool>() != true) is { } late)
+            {
+                var created = DateTimeOffset.Parse(late["created"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+                late["created"] = WorldBuilder.Timestamp(new DateTimeOffset(created.UtcDateTime.Date, TimeSpan.Zero).AddDays(1).AddMilliseconds(-250));
+            }
+        }
+
         // A few record anomalies of every datastore's first ones whose rows hold what a CSV writer gets wrong: amounts
         // with cents, a paid flag, a note left empty (null). Drawn apart, so every other draw keeps its value.
         var awkward = new Bogus.Randomizer(seed + 4);
@@ -211,6 +226,8 @@ public static class StagingLikeDataset
             if (d == 1)
             {
                 ages.Add(TimeSpan.FromDays(scans.Double(740, 800)));
+                // Half a day past a month: the edge a timeframe one day too long would let in.
+                ages.Add(TimeSpan.FromDays(30.5));
             }
 
             foreach (var (age, i) in ages.Select((age, i) => (age, i)))
