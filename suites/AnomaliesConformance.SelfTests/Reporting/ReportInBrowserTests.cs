@@ -81,7 +81,8 @@ public sealed class ReportInBrowserTests
         (await curl.IsVisibleAsync()).Should().BeTrue("a click opens the failure");
         var curlLine = await curl.InnerTextAsync();
         curlLine.Should().MatchRegex(@"^curl -sS -X (PUT|PATCH) 'http://127\.0\.0\.1:\d+/api/anomalies[^']*' -H ""Authorization: Bearer \$TOKEN_[A-Z_]+""");
-        (await failure.InnerTextAsync()).Should().Contain("Role used:").And.Contain("Expected versus actual").And.Contain("The page says:");
+        // The failure leads with what was expected against what was observed; the assertion's own text sits closed behind it.
+        (await failure.InnerTextAsync()).Should().Contain("Role used:").And.Contain("The page says:").And.MatchRegex(@"(?m)^assignee ids: expected \{[^}]*\}, observed \{[^}]*\}$").And.Contain("The assertion's full text");
 
         await failure.ScrollIntoViewIfNeededAsync();
         await page.EvaluateAsync("() => window.scrollBy(0, -120)");
