@@ -20,7 +20,6 @@ namespace AnomaliesConformance.Runner;
 /// </summary>
 public static partial class ShardMerge
 {
-    private static readonly JsonSerializerOptions NdjsonOptions = new(JsonSerializerDefaults.Web);
 
     public static int Run(IReadOnlyList<string> directories, string? outDir, TextWriter console)
     {
@@ -167,9 +166,9 @@ public static partial class ShardMerge
                 throw new ConfigurationException($"merge: {directory} is not a folder (give the report folder of each shard)");
             }
 
-            // Reads and checks results.json as the baseline comparison does: a file that is not one is a usage error.
-            RecordedRun.Load(folder, "merge");
-            var results = (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "results.json")))!;
+            // A rules list the baseline comparison can read is what the merged verdicts are judged from.
+            var (file, results) = FinishedRunResults.Read(folder, "merge");
+            RecordedRun.Of(file, results, "merge");
             if (results["shard"] is not JsonObject shard)
             {
                 throw new ConfigurationException($"merge: {directory} is not a shard's report: its results.json has no \"shard\" (run with --shard i/n)");
@@ -266,18 +265,8 @@ public static partial class ShardMerge
             };
         }
 
-        private static ILookup<string, Exchange> ReadExchanges(string path)
-        {
-            if (!File.Exists(path))
-            {
-                return Array.Empty<Exchange>().ToLookup(e => e.TestId, StringComparer.Ordinal);
-            }
-
-            return File.ReadLines(path)
-                .Where(line => line.Length > 0)
-                .Select(line => JsonSerializer.Deserialize<Exchange>(line, NdjsonOptions)!)
-                .ToLookup(e => e.TestId, StringComparer.Ordinal);
-        }
+        private static ILookup<string, Exchange> ReadExchanges(string path) =>
+            ExchangeRecorder.ReadNdjson(path).ToLookup(e => e.TestId, StringComparer.Ordinal);
 
         private static Dictionary<string, long> Counts(JsonNode? node) =>
             (node as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value?.GetValue<long>() ?? 0, StringComparer.Ordinal);

@@ -15,12 +15,7 @@ public static class VerifyCertificate
     public static int Run(string certificatePath, string resultsPath, TextWriter console)
     {
         var certificate = Read(certificatePath, Certificate.FileName, "verify CERT");
-        var resultsFile = Directory.Exists(resultsPath) ? Path.Combine(resultsPath, "results.json") : resultsPath;
-        var results = Read(resultsFile, "results.json", "verify RESULTS");
-        if (results["schema"] is not JsonValue schema || schema.ToString() != ResultsJsonWriter.SchemaId)
-        {
-            throw new ConfigurationException($"verify RESULTS: {resultsFile} is not a results.json of this suite: its \"schema\" is not \"{ResultsJsonWriter.SchemaId}\"");
-        }
+        var (resultsFile, results) = FinishedRunResults.Read(resultsPath, "verify RESULTS");
 
         JsonObject expected;
         try

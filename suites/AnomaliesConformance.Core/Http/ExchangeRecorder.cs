@@ -60,6 +60,11 @@ public sealed class ExchangeRecorder : IDisposable
 
     public long NextSequence() => Interlocked.Increment(ref sequence);
 
+    /// <summary>The exchanges a finished run wrote to its exchanges.ndjson, in file order; none when it wrote no file.</summary>
+    public static IReadOnlyList<Exchange> ReadNdjson(string path) => File.Exists(path)
+        ? [.. File.ReadLines(path).Where(line => line.Length > 0).Select(line => JsonSerializer.Deserialize<Exchange>(line, NdjsonOptions)!)]
+        : [];
+
     public void Record(Exchange exchange)
     {
         byTest.GetOrAdd(exchange.TestId, _ => new ConcurrentQueue<Exchange>()).Enqueue(exchange);

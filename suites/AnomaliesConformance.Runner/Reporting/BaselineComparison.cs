@@ -19,27 +19,13 @@ public sealed record RecordedRun(string Path, string Target, string Started, boo
     /// <summary>Reads a run's results.json, or the one in a run's report folder; <paramref name="option"/> names the argument in errors.</summary>
     public static RecordedRun Load(string path, string option)
     {
-        var file = Directory.Exists(path) ? System.IO.Path.Combine(path, "results.json") : path;
-        if (!File.Exists(file))
-        {
-            throw new ConfigurationException($"{option}: {file} does not exist (give a run's results.json or its report folder)");
-        }
+        var (file, results) = FinishedRunResults.Read(path, option);
+        return Of(file, results, option);
+    }
 
-        JsonNode? document;
-        try
-        {
-            document = JsonNode.Parse(File.ReadAllText(file));
-        }
-        catch (JsonException e)
-        {
-            throw new ConfigurationException($"{option}: {file} is not a results.json: it is not JSON ({e.Message})");
-        }
-
-        if (document is not JsonObject results || Text(results["schema"]) != ResultsJsonWriter.SchemaId)
-        {
-            throw new ConfigurationException($"{option}: {file} is not a results.json of this suite: its \"schema\" is not \"{ResultsJsonWriter.SchemaId}\"");
-        }
-
+    /// <summary>The verdicts of a results.json already read (<see cref="FinishedRunResults.Read"/>).</summary>
+    public static RecordedRun Of(string file, JsonObject results, string option)
+    {
         if (results["rules"] is not JsonArray rules)
         {
             throw new ConfigurationException($"{option}: {file} is not a complete results.json: it has no \"rules\" list");

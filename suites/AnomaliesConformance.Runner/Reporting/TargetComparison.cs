@@ -335,11 +335,7 @@ public sealed record TargetComparison(int Seed, ComparedSide Primary, ComparedSi
             }
 
             var exchanges = new Dictionary<string, List<RecordedExchange>>(StringComparer.Ordinal);
-            var ndjson = Path.Combine(folder, "exchanges.ndjson");
-            var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-            var all = File.Exists(ndjson)
-                ? File.ReadLines(ndjson).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<Exchange>(l, options)!).ToList()
-                : [];
+            var all = ExchangeRecorder.ReadNdjson(Path.Combine(folder, "exchanges.ndjson"));
             foreach (var check in all.Where(e => tests.ContainsKey(e.TestId) && e.Purpose != ExchangePurpose.Provision).GroupBy(e => e.TestId))
             {
                 exchanges[check.Key] = LastAttempts(check.OrderBy(e => e.Sequence).ToList())
